@@ -1,0 +1,78 @@
+/**
+ * The resolver's public shape: what every front end (DNS socket, CLI, HTTP later) and the DANE helpers call.
+ * Implemented by resolver/resolve.ts; the cache (next wave) wraps the same interface.
+ */
+import type { Name } from './wire/name.js';
+import type { RR } from './wire/types.js';
+import type { Verdict } from './dnssec/verdict.js';
+import type { Clock } from './clock.js';
+import type { Transport } from './transport/transport.js';
+import type { ValidationPolicy } from './dnssec/policy.js';
+import type { WorkLimits } from './dnssec/budget.js';
+
+/** The result of one resolution: data, rcode and the DNSSEC verdict of the whole chain. */
+export interface ResolveResult {
+  qname: Name;
+  qtype: number;
+  rcode: number;
+  /** Answer section in chain order (CNAME/DNAME links first), with their RRSIGs. */
+  answer: RR[];
+  /** Authority section: SOA and denial proofs (NSEC/NSEC3) with RRSIGs, for negative answers. */
+  authority: RR[];
+  /** secure | insecure | bogus | indeterminate, reason, EDE (RFC 8914). */
+  verdict: Verdict;
+}
+
+export interface ResolveOptions {
+  /** RFC 4035 §3.2.2 Checking Disabled: return data without validating (verdict is then indeterminate-free 'insecure'-like, see resolve.ts). */
+  cd?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface Resolver {
+  resolve(name: Name, type: number, opts?: ResolveOptions): Promise<ResolveResult>;
+  /** TLSA at `_port._proto.host` (RFC 6698 §3). */
+  resolveTLSA(host: Name | string, port: number, proto?: string, opts?: ResolveOptions): Promise<ResolveResult>;
+  close(): Promise<void>;
+}
+
+/** A root hint or delegation target: a server name and its addresses. */
+export interface ServerHint {
+  name: Name;
+  addresses: string[];
+}
+
+export interface ResolverConfig {
+  /** Root server names and addresses (named.root). */
+  rootHints: ServerHint[];
+  /** True when rootHints are the built-in public ones: then loopback/private targets are refused. */
+  builtinHints: boolean;
+  /** Trust anchors as DS and/or DNSKEY RRs, any owners (root and private zones). */
+  trustAnchors: RR[];
+  /** RFC 9156 QNAME minimisation (default true). */
+  qnameMinimisation: boolean;
+  /** Query IPv6 server addresses (default true). */
+  doIp6: boolean;
+  transport: Transport;
+  clock: Clock;
+  policy: ValidationPolicy;
+  workLimits: WorkLimits;
+  limits: ResolutionLimits;
+}
+
+/** Named limits for one client request (documented in README "Limits"). */
+export interface ResolutionLimits {
+  /** Referrals followed from the root to the answer. */
+  maxReferralDepth: number;
+  /** CNAME/DNAME links followed. */
+  maxCnameChain: number;
+  /** Upstream queries sent for one client request, sub-resolutions included. */
+  maxUpstreamQueries: number;
+  /** Per-try upstream timeout; doubled on each retry to the same server, up to maxTimeoutMs. */
+  initialTimeoutMs: number;
+  maxTimeoutMs: number;
+  /** Wall-clock cap for one client request. */
+  requestTimeoutMs: number;
+  /** Nesting of NS-name sub-resolutions (glueless delegations). */
+  maxGluelessDepth: number;
+}

@@ -1,0 +1,50 @@
+# Shared settings for build.sh / start.sh / stop.sh (sourced, not run).
+# The address plan is private to the daneel-hier network namespace: nothing here is reachable
+# from, or reaches, the host's own network.
+NETNS=daneel-hier
+DEFAULT_WORKDIR=/tmp/daneel-hier
+
+ADDR_NSD=127.53.1.1      # a.root-servers.lab., and NSD's zones
+ADDR_BIND=127.53.2.1     # BIND (named) zones
+ADDR_KNOT=127.53.3.1     # b.root-servers.lab., and knotd's zones
+ADDR_UNBOUND=127.53.0.53 # the reference validating resolver
+ADDR_CLOSED=127.53.9.1   # nothing listens here: the kernel answers ICMP port unreachable
+ADDR_SILENT=127.53.9.2   # silent.mjs binds UDP+TCP 53 here and never answers
+
+# Fixed signature validity window (RFC 4034 §3.1.5); bogus cases use other windows on purpose.
+SIG_INCEPTION=20240101000000
+SIG_EXPIRATION=20360101000000
+
+# server_addr NAME -> the address of a server kind named in zones/manifest.tsv
+server_addr() {
+  case "$1" in
+    nsd) echo "$ADDR_NSD" ;;
+    bind) echo "$ADDR_BIND" ;;
+    knot) echo "$ADDR_KNOT" ;;
+    closed) echo "$ADDR_CLOSED" ;;
+    silent) echo "$ADDR_SILENT" ;;
+    *) echo "unknown server kind: $1" >&2; return 1 ;;
+  esac
+}
+
+# zone_file_base ZONE -> a file-name-safe base for a zone ("." -> root)
+zone_file_base() {
+  if [ "$1" = "." ]; then echo root; else echo "${1%.}"; fi
+}
+
+# in_netns CMD... -> run CMD inside the hierarchy's network namespace
+in_netns() {
+  ip netns exec "$NETNS" "$@"
+}
+
+# guard_workdir DIR -> refuse to clean a directory this tooling did not create
+guard_workdir() {
+  local dir="$1"
+  case "$dir" in
+    ""|/|/root|/home|/tmp|/work|/work/main) echo "refusing to use WORKDIR=$dir" >&2; exit 2 ;;
+  esac
+  if [ -d "$dir" ] && [ -n "$(ls -A "$dir" 2>/dev/null)" ] && [ ! -f "$dir/.daneel-hier" ]; then
+    echo "refusing to clean $dir: not made by test/hierarchy (no .daneel-hier marker)" >&2
+    exit 2
+  fi
+}

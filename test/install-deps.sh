@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what the tests and the demo need on a fresh Debian 12 (as root): the real DNS software daneel is
+# tested against, and the npm packages. Debian starts daemons on install; a temporary policy-rc.d stops that
+# (they would grab port 53 and query the public root), see shared TESTING-NOTES.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "install-deps: need root to install: ${missing[*]} (run with sudo)" >&2; exit 1; fi
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+  trap - EXIT
+fi
+# If systemd runs on this machine, keep the packaged daemons off port 53.
+if [ -d /run/systemd/system ]; then
+  for s in unbound named bind9 nsd knot; do systemctl disable --now "$s" >/dev/null 2>&1 || true; done
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ]; then echo "install-deps: Node.js >= 20 is required (found ${node_major})" >&2; exit 1; fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi

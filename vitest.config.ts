@@ -1,0 +1,33 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from 'vitest/config';
+
+// Two projects: fast pure/unit tests, and tests against the real signed hierarchy (NSD/BIND/Knot + Unbound in a
+// network namespace), which share one global set-up.
+const hierarchy = existsSync('test/hierarchy/global-setup.ts');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/hierarchy/**', 'test/e2e/**'],
+          testTimeout: 60_000,
+        },
+      },
+      ...(hierarchy
+        ? [{
+            test: {
+              name: 'hierarchy',
+              include: ['test/hierarchy/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+              globalSetup: ['test/hierarchy/global-setup.ts'],
+              testTimeout: 120_000,
+              hookTimeout: 300_000,
+              fileParallelism: false,
+            },
+          }]
+        : []),
+    ],
+  },
+});
