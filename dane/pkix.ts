@@ -14,7 +14,7 @@ import { parsePemChain } from './certs.js';
 let engineReady = false;
 function ensureEngine(): void {
   if (engineReady) return;
-  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
+  pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]['crypto'] }));
   engineReady = true;
 }
 

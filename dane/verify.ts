@@ -7,10 +7,11 @@ import type { MatchContext, RecordDiagnostic } from './match.js';
 import { matchRecord } from './match.js';
 import type { PathResult, TrustStore } from './pkix.js';
 import { systemTrustStore, validatePath } from './pkix.js';
-import { formatTlsa, toTlsaRecord, unusableReason } from './tlsa.js';
+import { X509Certificate } from 'node:crypto';
+import { formatTlsa, MTYPE, SELECTOR, toTlsaRecord, unusableReason, USAGE } from './tlsa.js';
 import type { TlsaRecord, TlsaRecordLike } from './tlsa.js';
 import type { DaneVerdict, DnssecInfo } from './verdict.js';
-import { combineRecords, lookupVerdict } from './verdict.js';
+import { combineRecords, EDE, lookupVerdict } from './verdict.js';
 
 /** What a TLSA lookup returns (the resolver's `resolveTLSA`, or daneel over HTTP, adapted to this shape). */
 export interface TlsaLookupResult {
@@ -65,7 +66,8 @@ export async function verifyTlsa(
     now,
     pkix: () => {
       if (credential.kind !== 'chain') return Promise.resolve({ ok: false, reason: 'raw public key has no chain' });
-      pkixMemo ??= validatePath(credential.chain, (opts.trustStore ?? systemTrustStore()).certs, now);
+      const fromDns = fullPkixTaCerts(records);
+      pkixMemo ??= validatePath([...credential.chain, ...fromDns], (opts.trustStore ?? systemTrustStore()).certs, now);
       return pkixMemo;
     },
   };
@@ -81,6 +83,24 @@ export async function verifyTlsa(
   return combineRecords(diags, dnssec);
 }
 
+/**
+ * Certificates given in full by usable PKIX-TA `0 0 0` records, offered to PKIX path building as untrusted
+ * intermediates (as OpenSSL's DANE code does): a server may omit a CA certificate its TLSA RRset carries.
+ * They confer no trust; the path must still end at the trust store (RFC 6698 §2.1.1).
+ */
+function fullPkixTaCerts(records: readonly TlsaRecord[]): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  for (const r of records) {
+    if (r.usage !== USAGE.PKIX_TA || r.selector !== SELECTOR.CERT || r.mtype !== MTYPE.FULL) continue;
+    try {
+      out.push(new X509Certificate(Buffer.from(r.data)));
+    } catch {
+      // Not a certificate: the record simply matches nothing.
+    }
+  }
+  return out;
+}
+
 function rcodeNumber(rcode: number | string): number {
   if (typeof rcode === 'number') return rcode;
   const names: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
@@ -88,21 +108,26 @@ function rcodeNumber(rcode: number | string): number {
 }
 
 /**
- * Turns a lookup result into a verdict, matching only a secure, non-empty RRset (RFC 6698 §4.1, RFC 7671 §4):
- * bogus fails hard; insecure TLSA is never used as DANE; an unresolved answer is `lookup-failed`; a securely
- * denied or empty RRset is `no-tlsa`.
+ * The verdict a lookup result decides on its own, or null when there is a secure, non-empty RRset to match
+ * (RFC 6698 §4.1, RFC 7671 §4): bogus fails hard; insecure TLSA is never used as DANE; an unresolved answer is
+ * `lookup-failed`; a securely denied or empty RRset is `no-tlsa`.
  */
-export async function verifyLookup(result: TlsaLookupResult, credential: PeerCredential, opts: VerifyOptions): Promise<DaneVerdict> {
+export function lookupOnlyVerdict(result: TlsaLookupResult): DaneVerdict | null {
   const dnssec: DnssecInfo = { status: result.status, reason: result.reason };
   const ede = result.ede ?? null;
   const rcode = rcodeNumber(result.rcode);
-  if (result.status === 'bogus') return lookupVerdict('bogus', `TLSA lookup is bogus: ${result.reason}`, ede, dnssec);
+  if (result.status === 'bogus') return lookupVerdict('bogus', `TLSA lookup is bogus: ${result.reason}`, ede ?? EDE.DNSSEC_BOGUS, dnssec);
   if (result.status === 'indeterminate' || (rcode !== 0 && rcode !== 3)) {
     return lookupVerdict('lookup-failed', `TLSA lookup failed (rcode ${result.rcode}, ${result.status}): ${result.reason}`, ede, dnssec);
   }
   if (result.status !== 'secure') return lookupVerdict('insecure', `TLSA answer is not DNSSEC-secure (${result.status}): ${result.reason}`, ede, dnssec);
   if (rcode === 3 || result.records.length === 0) return lookupVerdict('no-tlsa', `no TLSA records (securely denied): ${result.reason}`, ede, dnssec);
-  return verifyTlsa(result.records, credential, opts, dnssec);
+  return null;
+}
+
+/** Turns a lookup result into a verdict, matching the RRset against the credential when it is secure. */
+export async function verifyLookup(result: TlsaLookupResult, credential: PeerCredential, opts: VerifyOptions): Promise<DaneVerdict> {
+  return lookupOnlyVerdict(result) ?? verifyTlsa(result.records, credential, opts, { status: result.status, reason: result.reason });
 }
 
 /** Looks up `owner` with the injected lookup and verifies; a throwing lookup is `lookup-failed`, not an exception. */

@@ -16,9 +16,9 @@ write_root_hints() {
   {
     echo "; private root hints for the daneel test hierarchy (netns $NETNS)"
     printf '.\t3600000\tNS\ta.root-servers.lab.\n'
-    printf 'a.root-servers.lab.\t3600000\tA\t%s\n' "$ADDR_NSD"
+    printf 'a.root-servers.lab.\t3600000\tA\t%s\n' "$ADDR_ROOT_A"
     printf '.\t3600000\tNS\tb.root-servers.lab.\n'
-    printf 'b.root-servers.lab.\t3600000\tA\t%s\n' "$ADDR_KNOT"
+    printf 'b.root-servers.lab.\t3600000\tA\t%s\n' "$ADDR_ROOT_B"
   } >"$1"
 }
 
@@ -31,22 +31,25 @@ write_root_anchor() {
   } >"$1"
 }
 
+# write_nsd_conf FILE KIND ADDRESS... -> one NSD instance serving KIND's zones on ADDRESS...
 write_nsd_conf() {
-  local zone
+  local file=$1 kind=$2 zone addr state="$WORKDIR/$2"
+  shift 2
+  mkdir -p "$state"
   {
+    echo "server:"
+    for addr in "$@"; do echo "  ip-address: $addr"; done
     cat <<EOF
-server:
-  ip-address: $ADDR_NSD
   port: 53
   do-ip6: no
   username: ""
   chroot: ""
   zonesdir: "$WORKDIR/zones"
   database: ""
-  pidfile: "$WORKDIR/nsd/nsd.pid"
-  xfrdfile: "$WORKDIR/nsd/xfrd.state"
-  xfrdir: "$WORKDIR/nsd"
-  zonelistfile: "$WORKDIR/nsd/zone.list"
+  pidfile: "$state/nsd.pid"
+  xfrdfile: "$state/xfrd.state"
+  xfrdir: "$state"
+  zonelistfile: "$state/zone.list"
   server-count: 1
   verbosity: 1
   hide-version: yes
@@ -55,10 +58,10 @@ server:
 remote-control:
   control-enable: no
 EOF
-    for zone in $(zones_served_by nsd); do
+    for zone in $(zones_served_by "$kind"); do
       printf 'zone:\n  name: "%s"\n  zonefile: "%s.signed"\n' "$zone" "$(zone_file_base "$zone")"
     done
-  } >"$1"
+  } >"$file"
 }
 
 write_named_conf() {
@@ -144,10 +147,6 @@ server:
   ede: yes
   harden-dnssec-stripped: yes
   qname-minimisation: yes
-  # nothing here should be answered from Unbound's built-in local zones
-  local-zone: "lab." nodefault
-  local-zone: "example." nodefault
-  local-zone: "fr." nodefault
 EOF
 }
 
@@ -158,8 +157,9 @@ write_info_json() {
     printf '{\n  "workdir": "%s",\n  "netns": "%s",\n' "$WORKDIR" "$NETNS"
     printf '  "rootHints": "%s",\n  "trustAnchor": "%s",\n' "$WORKDIR/root.hints" "$WORKDIR/root.anchor"
     printf '  "unbound": "%s",\n' "$ADDR_UNBOUND"
-    printf '  "servers": { "nsd": "%s", "bind": "%s", "knot": "%s", "closed": "%s", "silent": "%s" },\n' \
-      "$ADDR_NSD" "$ADDR_BIND" "$ADDR_KNOT" "$ADDR_CLOSED" "$ADDR_SILENT"
+    printf '  "rootServers": ["%s", "%s"],\n' "$ADDR_ROOT_A" "$ADDR_ROOT_B"
+    printf '  "servers": { "root": "%s", "nsd": "%s", "bind": "%s", "knot": "%s", "closed": "%s", "silent": "%s" },\n' \
+      "$ADDR_ROOT_A" "$ADDR_NSD" "$ADDR_BIND" "$ADDR_KNOT" "$ADDR_CLOSED" "$ADDR_SILENT"
     printf '  "zones": {'
     for zone in "${ZONES[@]}"; do
       kinds=$(sed 's/,/", "/g' <<<"${SERVERS[$zone]}")

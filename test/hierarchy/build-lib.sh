@@ -141,11 +141,11 @@ write_ds() {
   local zone=$1 signed=$2 key=${3:-} digest=${DSDIGEST[$1]} ds="$WORKDIR/ds/$1.ds" base
   base=$(zone_file_base "$zone")
   case "$digest" in
-    1) dnssec-dsfromkey -a SHA-1 -f "$signed" "$zone" >"$ds" ;;
-    2) dnssec-dsfromkey -a SHA-256 -f "$signed" "$zone" >"$ds" ;;
-    4) dnssec-dsfromkey -a SHA-384 -f "$signed" "$zone" >"$ds" ;;
+    1) dnssec-dsfromkey -a SHA-1 -f "$signed" "$zone" 2>/dev/null >"$ds" ;;
+    2) dnssec-dsfromkey -a SHA-256 -f "$signed" "$zone" 2>/dev/null >"$ds" ;;
+    4) dnssec-dsfromkey -a SHA-384 -f "$signed" "$zone" 2>/dev/null >"$ds" ;;
     # an unassigned digest type: RFC 4035 §5.2 / RFC 6840 §5.2 -> no supported DS, zone insecure
-    200) dnssec-dsfromkey -a SHA-256 -f "$signed" "$zone" | awk '{ $6 = 200; print }' >"$ds" ;;
+    200) dnssec-dsfromkey -a SHA-256 -f "$signed" "$zone" 2>/dev/null | awk '{ $6 = 200; print }' >"$ds" ;;
     *) echo "unsupported DS digest $digest for $zone" >&2; return 1 ;;
   esac
   if [ "${TWEAK[$zone]}" = dsmismatch ]; then
@@ -186,6 +186,7 @@ nsec3_covering() {
 check_optout_case_names() {
   local file=$1 zone=$2 name want hash line flags
   while read -r name want; do
+    case "$name" in ""|"#"*) continue ;; esac
     hash=$(nsec3hash - 1 0 "$name" | awk '{ print tolower($1) }')
     line=$(nsec3_covering "$file" "$hash")
     flags=$(awk '{ print $6 }' <<<"$line")
@@ -194,4 +195,24 @@ check_optout_case_names() {
       return 1
     fi
   done <"$HERE/zones/optout-names.txt"
+}
+
+# check_no_ancestor_on_same_server -> fail when a server would host a zone and one of its ancestors:
+# asked about the child at the parent's address it would answer, and the referral path (NS, glue,
+# DS or its denial) would never be exercised
+check_no_ancestor_on_same_server() {
+  local zone ancestor kind
+  for zone in "${ZONES[@]}"; do
+    ancestor=$zone
+    while [ "$ancestor" != "." ]; do
+      ancestor=$(parent_of "$ancestor")
+      [ -n "${SERVERS[$ancestor]:-}" ] || continue
+      for kind in $(tr ',' ' ' <<<"${SERVERS[$zone]}"); do
+        if [[ ",${SERVERS[$ancestor]}," == *",$kind,"* ]]; then
+          echo "manifest: $kind serves both $zone and its ancestor $ancestor" >&2
+          return 1
+        fi
+      done
+    done
+  done
 }

@@ -10,8 +10,10 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 WORKDIR=$(realpath -m "${1:-$DEFAULT_WORKDIR}")
 guard_workdir "$WORKDIR"
+# servers still running from this WORKDIR would keep serving deleted files: stop them first
+if [ -f "$WORKDIR/pids" ]; then "$HERE/stop.sh" "$WORKDIR" >/dev/null; fi
 rm -rf "$WORKDIR"
-mkdir -p "$WORKDIR"/{keys,src,zones,ds,tmp,bind,knot,nsd}
+mkdir -p "$WORKDIR"/{keys,src,zones,ds,tmp,bind,knot}
 touch "$WORKDIR/.daneel-hier"
 
 # ---- read the manifest -------------------------------------------------------------------------
@@ -36,7 +38,9 @@ done
 check_optout_case_names "$WORKDIR/zones/optout.fr.signed" optout.fr.
 write_root_hints "$WORKDIR/root.hints"
 write_root_anchor "$WORKDIR/root.anchor"
-write_nsd_conf "$WORKDIR/nsd.conf"
+check_no_ancestor_on_same_server
+write_nsd_conf "$WORKDIR/nsd-root.conf" root "$ADDR_ROOT_A" "$ADDR_ROOT_B"
+write_nsd_conf "$WORKDIR/nsd.conf" nsd "$ADDR_NSD"
 write_named_conf "$WORKDIR/named.conf"
 write_knot_conf "$WORKDIR/knot.conf"
 write_unbound_conf "$WORKDIR/unbound.conf"

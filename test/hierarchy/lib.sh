@@ -4,9 +4,13 @@
 NETNS=daneel-hier
 DEFAULT_WORKDIR=/tmp/daneel-hier
 
-ADDR_NSD=127.53.1.1      # a.root-servers.lab., and NSD's zones
-ADDR_BIND=127.53.2.1     # BIND (named) zones
-ADDR_KNOT=127.53.3.1     # b.root-servers.lab., and knotd's zones
+# No server hosts a zone together with one of its ancestors (build.sh checks): otherwise it would
+# answer for the child itself where a resolver should see a referral.
+ADDR_ROOT_A=127.53.0.1   # a.root-servers.lab.: a second NSD instance that serves only the root
+ADDR_ROOT_B=127.53.0.2   # b.root-servers.lab.: the same root NSD instance
+ADDR_NSD=127.53.1.1      # NSD: fr. and second-level zones
+ADDR_BIND=127.53.2.1     # BIND (named): lab. and second-level zones
+ADDR_KNOT=127.53.3.1     # Knot (knotd): example. and optout.fr.
 ADDR_UNBOUND=127.53.0.53 # the reference validating resolver
 ADDR_CLOSED=127.53.9.1   # nothing listens here: the kernel answers ICMP port unreachable
 ADDR_SILENT=127.53.9.2   # silent.mjs binds UDP+TCP 53 here and never answers
@@ -18,6 +22,7 @@ SIG_EXPIRATION=20360101000000
 # server_addr NAME -> the address of a server kind named in zones/manifest.tsv
 server_addr() {
   case "$1" in
+    root) echo "$ADDR_ROOT_A" ;;
     nsd) echo "$ADDR_NSD" ;;
     bind) echo "$ADDR_BIND" ;;
     knot) echo "$ADDR_KNOT" ;;

@@ -1,0 +1,126 @@
+/**
+ * `daneel query NAME TYPE [--root-hints FILE] [--trust-anchor FILE ...] [--qname-minimisation yes|no]
+ *  [--do-ip6 yes|no] [--json]`: one validated resolution, printed like dig plus the verdict.
+ *
+ * Exit codes (public contract): 0 secure or insecure answer (NXDOMAIN and NODATA included), 1 bogus,
+ * 2 indeterminate or no answer (SERVFAIL), 64 usage error.
+ */
+import { Command } from 'commander';
+import type { Resolver, ResolveResult } from '../../resolver/api.js';
+import { createResolver } from '../../resolver/resolve.js';
+import { Name } from '../../resolver/wire/name.js';
+import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
+import type { Message } from '../../resolver/wire/types.js';
+import { typeFromText } from '../../resolver/wire/zonefile.js';
+import { messageToText, rrToText } from '../../resolver/wire/present.js';
+import { edeName } from '../../resolver/wire/edns.js';
+import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
+import type { ResolverFlags } from '../config.js';
+
+export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
+
+export interface QueryArgs extends ResolverFlags {
+  name: string;
+  type: string;
+  json?: boolean;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function exitCodeFor(result: ResolveResult): number {
+  if (result.verdict.status === 'bogus') return QUERY_EXIT.BOGUS;
+  if (result.verdict.status === 'indeterminate' || result.rcode === RCODE.SERVFAIL) return QUERY_EXIT.NO_ANSWER;
+  if (result.rcode !== RCODE.NOERROR && result.rcode !== RCODE.NXDOMAIN) return QUERY_EXIT.NO_ANSWER;
+  return QUERY_EXIT.ANSWER;
+}
+
+export function parseQuestion(name: string, type: string): { qname: Name; qtype: number } {
+  const qtype = typeFromText(type);
+  if (qtype === undefined) throw new UsageError(`unknown record type ${JSON.stringify(type)} (use a mnemonic like TLSA or TYPE52)`);
+  let qname: Name;
+  try {
+    qname = Name.parse(name.endsWith('.') ? name : `${name}.`);
+  } catch (err) {
+    throw new UsageError(`bad name ${JSON.stringify(name)}: ${(err as Error).message}`);
+  }
+  return { qname, qtype };
+}
+
+/** Bogus data is withheld, as the server does (RFC 4035 §5.5): the verdict says why. */
+function shownRecords(result: ResolveResult): { answer: typeof result.answer; authority: typeof result.authority } {
+  if (result.verdict.status === 'bogus') return { answer: [], authority: [] };
+  return { answer: result.answer, authority: result.authority };
+}
+
+export function resultToJson(result: ResolveResult): object {
+  const shown = shownRecords(result);
+  return {
+    qname: result.qname.toString(),
+    qtype: typeName(result.qtype),
+    rcode: rcodeName(result.rcode),
+    status: result.verdict.status,
+    reason: result.verdict.reason,
+    ede: result.verdict.ede ?? null,
+    answer: shown.answer.map(rrToText),
+    authority: shown.authority.map(rrToText),
+  };
+}
+
+export function resultToText(result: ResolveResult): string {
+  const shown = shownRecords(result);
+  const msg: Message = {
+    id: 0,
+    flags: { qr: true, opcode: 0, aa: false, tc: false, rd: true, ra: true, ad: result.verdict.status === 'secure', cd: false },
+    rcode: result.rcode,
+    question: [{ name: result.qname, type: result.qtype, class: CLASS_IN }],
+    answer: shown.answer,
+    authority: shown.authority,
+    additional: [],
+  };
+  const v = result.verdict;
+  const lines = [
+    messageToText(msg).trimEnd(),
+    '',
+    `;; STATUS: ${v.status}`,
+    `;; REASON: ${v.reason}${v.id ? ` [${v.id}]` : ''}`,
+  ];
+  if (v.ede !== undefined) lines.push(`;; EDE: ${v.ede} (${edeName(v.ede)})`);
+  if (v.status === 'bogus' && result.answer.length > 0) lines.push(';; (bogus data withheld)');
+  return lines.join('\n') + '\n';
+}
+
+/** Runs one query with the given resolver (tests inject one) or one built from the flags. */
+export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<CommandResult> {
+  let owned: Resolver | undefined;
+  try {
+    const { qname, qtype } = parseQuestion(args.name, args.type);
+    const r = resolver ?? (owned = createResolver(resolverConfigFromFlags(args)));
+    const result = await r.resolve(qname, qtype);
+    const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
+    return { exitCode: exitCodeFor(result), stdout, stderr: '' };
+  } catch (err) {
+    if (err instanceof UsageError) return { exitCode: QUERY_EXIT.USAGE, stdout: '', stderr: `daneel query: ${err.message}\n` };
+    throw err;
+  } finally {
+    await owned?.close();
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('query')
+    .description('resolve NAME TYPE with DNSSEC validation; exit 0 secure/insecure, 1 bogus, 2 no answer, 64 usage')
+    .argument('<name>', 'domain name, e.g. _443._tcp.www.example.fr')
+    .argument('<type>', 'record type, e.g. TLSA, A, TYPE52')
+    .option('--json', 'print { qname, qtype, rcode, status, reason, ede, answer, authority } as JSON');
+  addResolverOptions(cmd).action(async (name: string, type: string, o: ResolverFlags & { json?: boolean }) => {
+    const r = await runQuery({ ...o, name, type });
+    process.stdout.write(r.stdout);
+    process.stderr.write(r.stderr);
+    process.exitCode = r.exitCode;
+  });
+}

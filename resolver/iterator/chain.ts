@@ -1,0 +1,56 @@
+/**
+ * Following a CNAME/DNAME chain inside one response's answer section (RFC 1034 §4.3.2 step 3a, RFC 6672 §3.2).
+ * Only links inside `zone` (the zone of the server asked) are followed: a server is authoritative for its own
+ * zone only, so a target outside it must be asked elsewhere.
+ */
+import type { Name } from '../wire/name.js';
+import { T, type RR } from '../wire/types.js';
+import { rdataName, substituteSuffix } from './records.js';
+
+export interface ChainLink {
+  /** The name this link starts from. */
+  from: Name;
+  /** CNAME or DNAME record that made the step. */
+  via: RR;
+  to: Name;
+}
+
+export interface FollowedChain {
+  links: ChainLink[];
+  /** The name at the end of the chain (qname when there is no link). */
+  final: Name;
+  /** True when the chain stops because the next target is outside `zone`. */
+  leftZone: boolean;
+  /** A DNAME substitution produced an over-long name (RFC 6672 §2.2 YXDOMAIN). */
+  overflow: boolean;
+}
+
+/** Follows CNAMEs at the current name and DNAMEs at its ancestors, stopping at loops, the zone edge or `maxLinks`. */
+export function followChain(answer: readonly RR[], qname: Name, qtype: number, zone: Name, maxLinks: number): FollowedChain {
+  const links: ChainLink[] = [];
+  const seen = new Set<string>([qname.key]);
+  let cur = qname;
+  while (links.length < maxLinks) {
+    const step = nextLink(answer, cur, qtype, zone);
+    if (!step) break;
+    if (step.to === undefined) return { links, final: cur, leftZone: false, overflow: true };
+    links.push({ from: cur, via: step.via, to: step.to });
+    cur = step.to;
+    if (!cur.isSubdomainOf(zone)) return { links, final: cur, leftZone: true, overflow: false };
+    if (seen.has(cur.key)) break; // a loop: stop here, the caller's chain limit reports it
+    seen.add(cur.key);
+  }
+  return { links, final: cur, leftZone: false, overflow: false };
+}
+
+function nextLink(answer: readonly RR[], cur: Name, qtype: number, zone: Name): { via: RR; to: Name | undefined } | undefined {
+  // RFC 6672 §3.2: the DNAME is the authority for a synthesized CNAME, so it is followed first (the unsigned
+  // CNAME beside it is only kept when it agrees, see scrub.ts). It redirects names strictly below its owner.
+  const dname = answer.find((rr) => rr.type === T.DNAME && cur.isStrictSubdomainOf(rr.name) && rr.name.isSubdomainOf(zone));
+  if (dname) return { via: dname, to: substituteSuffix(cur, dname.name, rdataName(dname)) };
+  if (qtype !== T.CNAME) {
+    const cname = answer.find((rr) => rr.type === T.CNAME && rr.name.equals(cur));
+    if (cname) return { via: cname, to: rdataName(cname) };
+  }
+  return undefined;
+}

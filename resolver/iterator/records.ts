@@ -1,0 +1,36 @@
+/** Small record helpers for the iterator: names and addresses out of RDATA, RRSIG coverage. */
+import { Name } from '../wire/name.js';
+import { T, type RR } from '../wire/types.js';
+import { decodeA, decodeAaaa, decodeTargetName } from '../wire/rdata.js';
+
+/** The domain name in NS, CNAME and DNAME RDATA (uncompressed in a decoded message). */
+export function rdataName(rr: RR): Name {
+  return decodeTargetName(rr.rdata);
+}
+
+/** Type covered by an RRSIG (RFC 4034 §3.1.1), or -1 when the RDATA is too short. */
+export function coveredType(rr: RR): number {
+  return rr.rdata.length >= 2 ? (rr.rdata[0]! << 8) | rr.rdata[1]! : -1;
+}
+
+/** True for `rr` itself being of `type`, or an RRSIG covering `type`. */
+export function isOfType(rr: RR, type: number): boolean {
+  return rr.type === type || (rr.type === T.RRSIG && coveredType(rr) === type);
+}
+
+/** Presentation form of an A or AAAA RDATA; undefined when the length is wrong. */
+export function addressOf(rr: RR): string | undefined {
+  if (rr.type === T.A && rr.rdata.length === 4) return decodeA(rr.rdata);
+  if (rr.type === T.AAAA && rr.rdata.length === 16) return decodeAaaa(rr.rdata);
+  return undefined;
+}
+
+/** Replaces the `owner` suffix of `name` with `target` (DNAME substitution, RFC 6672 §2.2); undefined when too long. */
+export function substituteSuffix(name: Name, owner: Name, target: Name): Name | undefined {
+  const keep = name.labels.slice(0, name.labelCount - owner.labelCount);
+  try {
+    return new Name([...keep, ...target.labels]);
+  } catch {
+    return undefined; // RFC 6672 §2.2: the result would exceed 255 octets (YXDOMAIN)
+  }
+}

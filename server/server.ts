@@ -1,0 +1,80 @@
+/**
+ * The DNS socket server: UDP and TCP listeners on every listen address, over one resolver and one request
+ * handler, with shared limits and a graceful close.
+ *
+ * @example
+ *   const server = new DnsServer(resolver, { listen: [parseListenAddress('127.0.0.1:5300')] });
+ *   const bound = await server.start();   // [{ address: '127.0.0.1', port: 5300 }]
+ *   await server.close();
+ */
+import type { Resolver } from '../resolver/api.js';
+import { RequestGate } from './gate.js';
+import { DEFAULT_SERVER_LIMITS } from './limits.js';
+import type { ServerLimits } from './limits.js';
+import { silentLogger } from './logger.js';
+import type { Logger } from './logger.js';
+import { formatListenAddress } from './listen-address.js';
+import type { ListenAddress } from './listen-address.js';
+import { UdpListener } from './udp-listener.js';
+import { ConnectionCounter, TcpListener } from './tcp-listener.js';
+
+export interface DnsServerOptions {
+  listen: ListenAddress[];
+  limits?: Partial<ServerLimits>;
+  logger?: Logger;
+}
+
+export class DnsServer {
+  readonly limits: ServerLimits;
+  readonly gate: RequestGate;
+  readonly connections = new ConnectionCounter();
+  private readonly logger: Logger;
+  private readonly abort = new AbortController();
+  private listeners: Array<UdpListener | TcpListener> = [];
+
+  constructor(private readonly resolver: Resolver, private readonly opts: DnsServerOptions) {
+    this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
+    this.gate = new RequestGate(this.limits.maxConcurrentRequests);
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  /**
+   * Binds UDP and TCP on every address. With port 0 the UDP port is picked first and TCP binds the same one.
+   * Returns the bound addresses; on any failure, closes what was opened and rethrows.
+   */
+  async start(): Promise<ListenAddress[]> {
+    const deps = { resolver: this.resolver, gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    const bound: ListenAddress[] = [];
+    try {
+      for (const where of this.opts.listen) {
+        const udp = new UdpListener(where, deps);
+        this.listeners.push(udp);
+        const got = await udp.start();
+        const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
+        this.listeners.push(tcp);
+        await tcp.start();
+        bound.push(got);
+        this.logger.info({ listen: formatListenAddress(got) }, 'listening on UDP and TCP');
+      }
+    } catch (err) {
+      await this.closeListeners();
+      throw err;
+    }
+    return bound;
+  }
+
+  /** Stops taking queries, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
+  async close(): Promise<void> {
+    this.gate.closing = true;
+    await this.gate.idle(this.limits.closeGraceMs);
+    this.abort.abort();
+    await this.closeListeners();
+    this.logger.info({ dropped: this.gate.dropped, refusedConnections: this.connections.refused }, 'server closed');
+  }
+
+  private async closeListeners(): Promise<void> {
+    const listeners = this.listeners;
+    this.listeners = [];
+    await Promise.all(listeners.map((l) => l.close()));
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Wire-format glue shared by the socket front ends (and DoH later): bytes in, bytes out, around handleQuery.
+ * Undecodable headers are dropped; decodable headers with a malformed body get FORMERR (RFC 1035 §4.1.1).
+ * UDP replies are cut to the client's payload size with TC set (RFC 1035 §4.2.1, RFC 6891 §6.2.5);
+ * TCP replies are only bounded by the two-byte length (RFC 7766 §8).
+ */
+import type { Resolver } from '../resolver/api.js';
+import { decodeMessage, encodeMessage } from '../resolver/wire/message.js';
+import { RCODE } from '../resolver/wire/types.js';
+import type { Message } from '../resolver/wire/types.js';
+import { handleQuery, responseTo } from './handler.js';
+import type { QueryContext } from './handler.js';
+import { CLASSIC_UDP_SIZE, SERVER_UDP_SIZE } from './limits.js';
+
+const HEADER_LENGTH = 12;
+const MAX_TCP_MESSAGE = 65535;
+
+/** The largest reply a client can take over UDP: its EDNS size (at least 512), capped by ours. */
+export function udpReplyLimit(query: Message | undefined): number {
+  const asked = query?.edns?.udpSize ?? CLASSIC_UDP_SIZE;
+  return Math.min(Math.max(asked, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
+}
+
+/** FORMERR for a message whose header decodes but whose body does not: echo ID, opcode and RD only. */
+function formErr(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HEADER_LENGTH);
+  out[0] = bytes[0]!;
+  out[1] = bytes[1]!;
+  out[2] = 0x80 | (bytes[2]! & 0x79); // QR, opcode, RD kept; AA, TC cleared
+  out[3] = 0x80 | RCODE.FORMERR; // RA
+  return out;
+}
+
+/** Encodes a response within `maxSize`; if even the header and question do not fit, sends them alone with TC. */
+export function encodeResponse(response: Message, maxSize: number): Uint8Array {
+  try {
+    return encodeMessage(response, { maxSize });
+  } catch {
+    const bare: Message = { ...response, answer: [], authority: [], additional: [], flags: { ...response.flags, tc: true } };
+    delete bare.edns;
+    return encodeMessage(bare, { maxSize });
+  }
+}
+
+/**
+ * Answers one wire-format query. Returns undefined when nothing should be sent: a message too short to hold a
+ * header, or a response (QR set) — answering those would let two servers bounce packets forever.
+ */
+export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: QueryContext): Promise<Uint8Array | undefined> {
+  if (bytes.length < HEADER_LENGTH) return undefined;
+  if ((bytes[2]! & 0x80) !== 0) return undefined;
+  let query: Message;
+  try {
+    query = decodeMessage(bytes);
+  } catch {
+    return formErr(bytes);
+  }
+  let response: Message;
+  try {
+    response = await handleQuery(query, resolver, ctx);
+  } catch {
+    // handleQuery does not throw; this keeps a future bug from taking the listener down.
+    response = responseTo(query, RCODE.SERVFAIL);
+  }
+  const maxSize = ctx.protocol === 'udp' ? udpReplyLimit(query) : MAX_TCP_MESSAGE;
+  try {
+    return encodeResponse(response, maxSize);
+  } catch {
+    return encodeResponse(responseTo(query, RCODE.SERVFAIL), maxSize);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Vitest globalSetup for the `hierarchy` project: build and sign the private hierarchy, start NSD,
+ * BIND, Knot, the silent listener and Unbound in the daneel-hier network namespace, hand the
+ * addresses to the tests (`inject('hierarchy')`), and stop everything afterwards.
+ * Runs once per vitest run, not per worker: the namespace name is fixed.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { TestProject } from 'vitest/node';
+
+const execFileAsync = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+
+export type ServerKind = 'root' | 'nsd' | 'bind' | 'knot' | 'closed' | 'silent';
+
+export interface HierarchyZone {
+  servers: ServerKind[];
+  signer: 'bind' | 'ldns' | 'none';
+  algorithm: string;
+  denial: string;
+  ds: string;
+  tweak: string;
+}
+
+export interface HierarchyInfo {
+  workdir: string;
+  /** Network namespace every query to these addresses must run in (`ip netns exec`). */
+  netns: string;
+  /** named.root-style hints: a/b.root-servers.lab. and their 127.53.x addresses. */
+  rootHints: string;
+  /** Root DS and DNSKEY lines in zone-file format. */
+  trustAnchor: string;
+  /** Address of the reference resolver (Unbound 1.17), port 53. */
+  unbound: string;
+  /** Addresses of a.root-servers.lab. and b.root-servers.lab. (one NSD instance serving only the root). */
+  rootServers: string[];
+  /** Address of each authoritative server kind, port 53 ('closed' and 'silent' never answer). */
+  servers: Record<ServerKind, string>;
+  /** Every zone of zones/manifest.tsv and how it was made. */
+  zones: Record<string, HierarchyZone>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hierarchy: HierarchyInfo;
+  }
+}
+
+async function runScript(script: string, workdir: string): Promise<void> {
+  try {
+    await execFileAsync('bash', [join(here, script), workdir], { timeout: 120_000, maxBuffer: 8 * 1024 * 1024 });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${script} ${workdir} failed: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, {
+      cause: error,
+    });
+  }
+}
+
+export default async function setup({ provide }: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
+  const workdir = await mkdtemp(join(tmpdir(), 'daneel-hier-'));
+  await runScript('build.sh', workdir);
+  try {
+    await runScript('start.sh', workdir);
+  } catch (error) {
+    await runScript('stop.sh', workdir).catch(() => undefined);
+    throw error;
+  }
+  const info = JSON.parse(await readFile(join(workdir, 'info.json'), 'utf8')) as HierarchyInfo;
+  provide('hierarchy', info);
+  return async () => {
+    await runScript('stop.sh', workdir);
+    await rm(workdir, { recursive: true, force: true });
+  };
+}

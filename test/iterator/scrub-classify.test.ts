@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { scrubResponse, trustOf } from '../../resolver/iterator/scrub.js';
+import { classifyResponse } from '../../resolver/iterator/classify.js';
+import { RCODE, T } from '../../resolver/wire/types.js';
+import { n, rdata, response, rr, sig } from './helpers.js';
+
+const run = (msg: ReturnType<typeof response>, qname: string, qtype: number, zone: string) => {
+  const s = scrubResponse(msg, n(qname), qtype, n(zone), 13);
+  const c = classifyResponse(s.message, s.chain, qtype, n(zone));
+  // Names compare by text: Name objects carry lazily filled caches.
+  return { ...s, kind: c, to: c.next ? `${c.kind} ${c.next}` : c.kind };
+};
+
+describe('scrub (RFC 2181 §5.4.1, bailiwick)', () => {
+  it('drops answer records outside the zone asked and records unrelated to the question', () => {
+    const msg = response({
+      answer: [
+        rr('www.example.com', T.A, rdata.a('192.0.2.1')), sig('www.example.com', T.A),
+        rr('www.victim.org', T.A, rdata.a('203.0.113.66')), // out of zone: poisoning attempt
+        rr('other.example.com', T.A, rdata.a('192.0.2.9')), // in zone but not asked
+      ],
+    });
+    const r = run(msg, 'www.example.com', T.A, 'example.com');
+    expect(r.message.answer.map((x) => `${x.name} ${x.type}`)).toEqual(['www.example.com. 1', 'www.example.com. 46']);
+    expect(r.dropped).toBe(2);
+    expect(r.kind.kind).toBe('answer');
+  });
+
+  it('keeps only in-bailiwick glue for NS names of the referral; drops unsolicited glue', () => {
+    const msg = response({
+      aa: false,
+      authority: [rr('example.com', T.NS, rdata.ns('ns1.example.com')), rr('example.com', T.NS, rdata.ns('ns.other.net')), rr('victim.org', T.NS, rdata.ns('ns.evil.net'))],
+      additional: [
+        rr('ns1.example.com', T.A, rdata.a('192.0.2.53')),
+        rr('ns.other.net', T.A, rdata.a('198.51.100.1')), // out of the com. bailiwick
+        rr('www.example.com', T.A, rdata.a('192.0.2.66')), // unsolicited
+      ],
+    });
+    const r = run(msg, 'www.example.com', T.A, 'com');
+    expect(r.message.authority.map((x) => x.name.toString())).toEqual(['example.com.', 'example.com.']);
+    expect(r.message.additional.map((x) => x.name.toString())).toEqual(['ns1.example.com.']);
+    expect(r.to).toBe('referral example.com.');
+  });
+
+  it('ranks data by section and AA', () => {
+    expect(trustOf('answer', true)).toBe('answer-aa');
+    expect(trustOf('authority', false)).toBe('authority');
+    expect(trustOf('additional', true)).toBe('glue');
+  });
+});
+
+describe('classify (iter_resptype)', () => {
+  it('follows an in-zone CNAME to the answer; stops at a target outside the zone', () => {
+    const inZone = response({ answer: [rr('www.example.com', T.CNAME, rdata.cname('web.example.com')), rr('web.example.com', T.A, rdata.a('192.0.2.2'))] });
+    expect(run(inZone, 'www.example.com', T.A, 'example.com').kind.kind).toBe('answer');
+    const outZone = response({ answer: [rr('www.example.com', T.CNAME, rdata.cname('cdn.example.net')), rr('cdn.example.net', T.A, rdata.a('203.0.113.1'))] });
+    const r = run(outZone, 'www.example.com', T.A, 'example.com');
+    expect(r.to).toBe('cname cdn.example.net.');
+    expect(r.message.answer).toHaveLength(1); // the out-of-zone A is never believed
+  });
+
+  it('computes a DNAME target itself and keeps a synthesized CNAME only when it agrees (RFC 6672)', () => {
+    const msg = response({
+      answer: [rr('example.com', T.DNAME, rdata.dname('example.net')), rr('www.example.com', T.CNAME, rdata.cname('www.example.net'))],
+    });
+    const r = run(msg, 'www.example.com', T.A, 'example.com');
+    expect(r.to).toBe('dname www.example.net.');
+    expect(r.message.answer).toHaveLength(2);
+    const forged = response({ answer: [rr('example.com', T.DNAME, rdata.dname('example.net')), rr('www.example.com', T.CNAME, rdata.cname('evil.example.org'))] });
+    expect(run(forged, 'www.example.com', T.A, 'example.com').message.answer.map((x) => x.type)).toEqual([T.DNAME]);
+  });
+
+  it('tells NXDOMAIN, NODATA, lame and errors apart', () => {
+    const soa = rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'));
+    expect(run(response({ rcode: RCODE.NXDOMAIN, authority: [soa] }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('nxdomain');
+    expect(run(response({ authority: [soa] }), 'www.example.com', T.AAAA, 'example.com').kind.kind).toBe('nodata');
+    expect(run(response({ aa: false, answer: [rr('www.example.com', T.A, rdata.a('192.0.2.1'))] }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+    expect(run(response({ rcode: RCODE.REFUSED, aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('error');
+  });
+
+  it('treats an upward or sideways referral as lame', () => {
+    const up = response({ aa: false, authority: [rr('.', T.NS, rdata.ns('a.root-servers.net'))] });
+    expect(run(up, 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+    const same = response({ aa: false, authority: [rr('example.com', T.NS, rdata.ns('ns.example.com'))] });
+    expect(run(same, 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+  });
+});

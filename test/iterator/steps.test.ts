@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, startMinimising } from '../../resolver/iterator/qname-min.js';
+import { chooseAddress, ServerHealth, TIMEOUTS_BEFORE_BLOCK } from '../../resolver/iterator/servers.js';
+import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
+import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
+import { weakest } from '../../resolver/iterator/zone-state.js';
+import { bogus, indeterminate, insecure, secure } from '../../resolver/dnssec/verdict.js';
+import { T } from '../../resolver/wire/types.js';
+import { n, rdata, response, rr } from './helpers.js';
+
+describe('QNAME minimisation (RFC 9156)', () => {
+  it('adds one label per step below each cut and sends the real type only with the full name', () => {
+    let st = startMinimising(true);
+    const q1 = nextQuestion(n('www.example.com'), T.TLSA, n('.'), st);
+    expect([q1.name.toString(), q1.type, q1.minimised]).toEqual(['com.', T.A, true]);
+    st = advance(st, q1);
+    const q2 = nextQuestion(n('www.example.com'), T.TLSA, n('com'), st);
+    expect(q2.name.toString()).toBe('example.com.');
+    st = advance(st, q2);
+    const q3 = nextQuestion(n('www.example.com'), T.TLSA, n('example.com'), st);
+    expect([q3.name.toString(), q3.type, q3.minimised]).toEqual(['www.example.com.', T.TLSA, false]);
+  });
+
+  it('bounds a long name to MAX_MINIMISE_COUNT queries (§2.3)', () => {
+    const long = n('a.b.c.d.e.f.g.h.i.j.k.l.m.n.example');
+    let st = startMinimising(true);
+    const sent: number[] = [];
+    for (;;) {
+      const q = nextQuestion(long, T.A, n('.'), st);
+      sent.push(q.name.labelCount);
+      if (!q.minimised) break;
+      st = advance(st, q);
+    }
+    expect(sent.length).toBeLessThanOrEqual(MAX_MINIMISE_COUNT);
+    expect(sent.slice(0, 4)).toEqual([1, 2, 3, 4]); // MINIMISE_ONE_LAB single-label steps
+    expect(sent[sent.length - 1]).toBe(15);
+    expect([...sent].sort((a, b) => a - b)).toEqual(sent);
+  });
+
+  it('falls back to the full name', () => {
+    const st = fallBack(startMinimising(true));
+    expect(nextQuestion(n('www.example.com'), T.A, n('.'), st).minimised).toBe(false);
+  });
+});
+
+describe('server selection', () => {
+  const limits = { initialTimeoutMs: 400, maxTimeoutMs: 3000 };
+  const opts = (tried: string[] = []) => ({ zoneKey: 'z', nowMs: 0, doIp6: false, tried: new Set(tried) });
+
+  it('prefers the lowest smoothed RTT and skips IPv6 without doIp6', () => {
+    const h = new ServerHealth(limits);
+    h.recordReply('192.0.2.1', 80);
+    h.recordReply('192.0.2.2', 10);
+    expect(chooseAddress(['2001:db8::1', '192.0.2.1', '192.0.2.2'], h, opts())).toBe('192.0.2.2');
+    expect(chooseAddress(['2001:db8::1'], h, opts())).toBeUndefined();
+    expect(chooseAddress(['192.0.2.1', '192.0.2.2'], h, opts(['192.0.2.2']))).toBe('192.0.2.1');
+  });
+
+  it('doubles the timeout on each timeout up to the max and then skips the address for a while', () => {
+    const h = new ServerHealth(limits);
+    expect(h.timeoutFor('192.0.2.9')).toBe(400);
+    h.recordTimeout('192.0.2.9', 0);
+    expect(h.timeoutFor('192.0.2.9')).toBe(800);
+    for (let i = 1; i < TIMEOUTS_BEFORE_BLOCK; i++) h.recordTimeout('192.0.2.9', 0);
+    expect(h.timeoutFor('192.0.2.9')).toBe(3000);
+    expect(h.isBlocked('192.0.2.9', 1000)).toBe(true);
+    expect(chooseAddress(['192.0.2.9', '192.0.2.10'], h, { ...opts(), nowMs: 1000 })).toBe('192.0.2.10');
+    // When every address is blocked, the least bad is still tried rather than none.
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: 1000 })).toBe('192.0.2.9');
+  });
+
+  it('skips a server marked lame for the zone only', () => {
+    const h = new ServerHealth(limits);
+    h.recordLame('192.0.2.1', 'z', 0);
+    expect(chooseAddress(['192.0.2.1', '192.0.2.2'], h, opts())).toBe('192.0.2.2');
+    expect(chooseAddress(['192.0.2.1'], h, { ...opts(), zoneKey: 'other' })).toBe('192.0.2.1');
+  });
+});
+
+describe('address guard', () => {
+  it('refuses special-use targets only with the built-in hints', () => {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.1.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::']) {
+      expect(isAllowedTarget(a, true), a).toBe(false);
+      expect(isAllowedTarget(a, false), a).toBe(true);
+    }
+    for (const a of ['198.41.0.4', '2001:503:ba3e::2:30']) expect(isAllowedTarget(a, true), a).toBe(true);
+    expect(isAllowedTarget('not-an-ip', false)).toBe(false);
+    expect(isAllowedTarget('1.2.3.256', false)).toBe(false);
+  });
+});
+
+describe('referrals', () => {
+  it('reads NS names and glue, and refuses loops and non-descending cuts', () => {
+    const msg = response({
+      aa: false,
+      authority: [rr('example.com', T.NS, rdata.ns('ns1.example.com')), rr('example.com', T.NS, rdata.ns('ns.elsewhere.net'))],
+      additional: [rr('ns1.example.com', T.A, rdata.a('192.0.2.53'))],
+    });
+    const ref = readReferral(msg, n('example.com'));
+    expect(ref.servers.map((s) => [s.name.toString(), s.addresses])).toEqual([['ns1.example.com.', ['192.0.2.53']], ['ns.elsewhere.net.', []]]);
+    expect(checkReferral(ref, n('com'), new Set())).toBeUndefined();
+    expect(checkReferral(ref, n('example.com'), new Set())).toBe('not-below');
+    expect(checkReferral(ref, n('com'), new Set([n('example.com').key]))).toBe('loop');
+  });
+});
+
+describe('chain verdicts', () => {
+  it('takes the weakest link: bogus > indeterminate > insecure > secure', () => {
+    expect(weakest([secure('a'), insecure('b')]).status).toBe('insecure');
+    expect(weakest([secure('a'), indeterminate('c'), insecure('b')]).status).toBe('indeterminate');
+    expect(weakest([bogus('x'), indeterminate('c')]).status).toBe('bogus');
+  });
+});
