@@ -22,7 +22,7 @@ import { validateResponse } from './dnssec/response.js';
 import { scrubResponse } from './iterator/scrub.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
 import type { FollowedChain } from './iterator/chain.js';
-import { checkReferral, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
+import { checkReferral, hiddenCut, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
 import { advance, fallBack, nextQuestion, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
 import { chooseAddress, ServerHealth } from './iterator/servers.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
@@ -209,6 +209,14 @@ class IterativeResolver implements Resolver {
         mstate = advance(mstate, q);
         continue;
       }
+      const hidden = hiddenCut(reply.msg, zone.zone, qname);
+      if (hidden) {
+        if (++referrals > this.config.limits.maxReferralDepth) {
+          throw new ResolutionError('REFERRAL_DEPTH', EDE.OTHER, `more than maxReferralDepth (${this.config.limits.maxReferralDepth}) referrals for ${qname}`);
+        }
+        zone = await this.descendHidden(req, zone, hidden, cd, glueDepth);
+        continue;
+      }
       if (q.minimised) {
         // RFC 9156 §3: NOERROR (data, NODATA at an empty non-terminal, a CNAME) means "go one label deeper";
         // NXDOMAIN for an intermediate name is checked with the full name (§2.3 fallback for broken servers).
@@ -225,6 +233,9 @@ class IterativeResolver implements Resolver {
     for (let n = name; ; n = n.parent()) {
       const known = req.zones.get(`${mode}|${n.key}`);
       if (known) return known;
+      // An unvalidated lookup (CD=1, NS addresses) may start from a zone a validated one already reached.
+      const validated = cd ? req.zones.get(`v|${n.key}`) : undefined;
+      if (validated) return { ...validated, security: 'unchecked', verdict: insecure('checking disabled: not validated') };
       if (n.isRoot) break;
     }
     const servers = (await this.rootServers(req)).map((s) => ({ name: s.name, addresses: [...s.addresses] }));
@@ -244,6 +255,18 @@ class IterativeResolver implements Resolver {
     req.zones.set(`${cd ? 'u' : 'v'}|${ref.child.key}`, state);
     this.log?.debug({ zone: ref.child.toString(), security: state.security, servers: servers.map((s) => s.name.toString()) }, 'referral');
     return state;
+  }
+
+  /** Enters a child zone the parent's server answered for itself (see hiddenCut): same servers, DS from the parent. */
+  private async descendHidden(req: Request, parent: ZoneState, child: Name, cd: boolean, glueDepth: number): Promise<ZoneState> {
+    const servers = parent.servers.map((s) => ({ name: s.name, addresses: [...s.addresses] }));
+    let authority: RR[] = [];
+    if (!cd && parent.security === 'secure') {
+      const ds = await this.exchange(req, parent, { name: child, type: T.DS, minimised: false }, glueDepth);
+      authority = [...ds.msg.answer, ...ds.msg.authority];
+    }
+    this.log?.debug({ parent: parent.zone.toString(), child: child.toString() }, 'zone cut found inside a reply');
+    return this.descend(req, parent, { child, servers, authority }, cd);
   }
 
   private async childState(req: Request, parent: ZoneState, ref: Referral, servers: NameServer[], cd: boolean): Promise<ZoneState> {

@@ -5,6 +5,7 @@
 import type { Name } from '../wire/name.js';
 import { T, type Message, type RR } from '../wire/types.js';
 import { addressOf, rdataName } from './records.js';
+import { decodeRrsig } from '../dnssec/records.js';
 
 export interface NameServer {
   name: Name;
@@ -61,4 +62,27 @@ export function checkReferral(ref: Referral, zone: Name, visited: ReadonlySet<st
  */
 export function isUnreachableGlueless(ns: NameServer, child: Name): boolean {
   return ns.addresses.length === 0 && ns.name.isSubdomainOf(child);
+}
+
+/**
+ * A zone cut the server skipped: one server carries both the zone asked and a child of it, and answered from
+ * the child (an SOA owner or RRSIG signer strictly below `zone` that encloses `qname`). The answer can only be
+ * validated with the child's keys, so the driver descends first (asking the parent side for the DS,
+ * RFC 4035 §3.1.4.1), as if it had been referred.
+ */
+export function hiddenCut(msg: Message, zone: Name, qname: Name): Name | undefined {
+  let best: Name | undefined;
+  const consider = (name: Name): void => {
+    if (name.isStrictSubdomainOf(zone) && qname.isSubdomainOf(name) && (!best || name.labelCount > best.labelCount)) best = name;
+  };
+  for (const rr of msg.authority) if (rr.type === T.SOA) consider(rr.name);
+  for (const rr of [...msg.answer, ...msg.authority]) {
+    if (rr.type !== T.RRSIG) continue;
+    try {
+      consider(decodeRrsig(rr.rdata).signerName);
+    } catch {
+      // a malformed RRSIG is the validator's to report
+    }
+  }
+  return best;
 }

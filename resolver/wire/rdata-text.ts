@@ -231,7 +231,6 @@ export function parseIPv6(text: string, what: string): Uint8Array {
   const tail = halves.length === 2 ? groups(halves[1]!) : [];
   if (halves.length === 1 && head.length !== 8) throw bad();
   if (halves.length === 2 && head.length + tail.length > 7) throw bad();
-  if (halves.length === 1 && halves[0]!.includes('.') && !/:[^:]*\.[^:]*$/.test(halves[0]!)) throw bad();
   const all = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
   const b = new Bytes();
   for (const g of all) b.u16(g);
