@@ -10,7 +10,8 @@
 #     (never the built-in public ones) and asks it with dig: the `ad` flag on the TLSA answers, SERVFAIL + EDE
 #     on the altered one;
 #  5. leaves daneel running until Ctrl-C, or with --once exits after the checks (status 0 only if all passed).
-# It stops exactly the processes it started, by PID. Work files go to ${DEMO_DIR:-/tmp/daneel-demo}.
+# It stops exactly the processes it started, by PID (listed in $DEMO_DIR/pids). Work files go to
+# ${DEMO_DIR:-/tmp/daneel-demo}; DEMO_NET, DEMO_LISTEN and DEMO_PORT move the addresses.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +28,7 @@ EXPIRATION=20360101000000
 for arg in "$@"; do
   case "$arg" in
     --once) ONCE=1 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $arg (use --once or --help)" >&2; exit 64 ;;
   esac
 done
@@ -194,6 +195,7 @@ start_nsd() {
     write_nsd_conf "$name" "$addr" "$zone" "$file"
     nsd -d -c "$WORK/nsd/$name/nsd.conf" >"$WORK/nsd/$name/stdout.log" 2>&1 &
     PIDS+=($!)
+    echo "$! nsd-$name" >>"$WORK/pids"
     wait_for_answer "$addr" 53 "$zone" SOA 10 || die "NSD for $zone on $addr did not answer; see $WORK/nsd/$name/"
     echo "NSD serving $zone on $addr:53 (pid ${PIDS[-1]})"
   done
@@ -207,6 +209,7 @@ start_daneel() {
   "${DANEEL[@]}" serve --listen "$LISTEN:$PORT" "${ANCHOR_FLAGS[@]}" 2>"$WORK/daneel.log" &
   DANEEL_PID=$!
   PIDS+=("$DANEEL_PID")
+  echo "$DANEEL_PID daneel" >>"$WORK/pids"
   wait_for_answer "$LISTEN" "$PORT" example.fr. SOA 30 || { tail -20 "$WORK/daneel.log" >&2; die "daneel did not answer on $LISTEN:$PORT"; }
   echo "daneel serving on $LISTEN:$PORT (pid $DANEEL_PID), log: $WORK/daneel.log"
 }

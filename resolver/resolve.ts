@@ -22,9 +22,10 @@ import { validateResponse } from './dnssec/response.js';
 import { scrubResponse } from './iterator/scrub.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
 import type { FollowedChain } from './iterator/chain.js';
-import { checkReferral, hiddenCut, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
+import { checkReferral, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
 import { advance, fallBack, nextQuestion, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
 import { chooseAddress, ServerHealth } from './iterator/servers.js';
+import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
 import { replyMismatch } from './iterator/exchange-check.js';
 import { addressOf, coveredType, rdataName } from './iterator/records.js';
@@ -56,6 +57,8 @@ export class ResolutionError extends Error {
 
 /** DNS port for every upstream; hints and glue carry addresses only. */
 const DNS_PORT = 53;
+/** Extra passes over a zone's servers when all of them timed out (a lost datagram is not a dead server). */
+const RETRY_ROUNDS = 1;
 /** How long a primed root NS set is used before priming again (RFC 8109 §3: re-prime before the TTL ends). */
 const MAX_PRIMING_TTL_S = 86400;
 
@@ -193,37 +196,29 @@ class IterativeResolver implements Resolver {
         if (q.minimised && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') { mstate = fallBack(mstate); continue; }
         throw e;
       }
-      const kind = reply.classified.kind;
-      if (kind === 'referral') {
-        const child = reply.classified.next!;
-        if (qtype === T.DS && child.equals(qname)) {
-          // RFC 4035 §3.1.4.1: DS lives in the parent; ask the parent for it rather than following the cut.
-          if (!q.minimised) throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, `parent ${zone.zone} refers DS queries for ${qname} to the child`);
+      const action = decide({ qname, qtype, asked: q, zone: zone.zone, msg: reply.msg, classified: reply.classified });
+      switch (action.do) {
+        case 'finish':
+          return this.finish(req, zone, qname, qtype, reply);
+        case 'fail':
+          throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, action.reason);
+        case 'ask-full':
           mstate = fallBack(mstate);
-          continue;
-        }
-        if (++referrals > this.config.limits.maxReferralDepth) {
-          throw new ResolutionError('REFERRAL_DEPTH', EDE.OTHER, `more than maxReferralDepth (${this.config.limits.maxReferralDepth}) referrals for ${qname}`);
-        }
-        zone = await this.descend(req, zone, readReferral(reply.msg, child), cd);
-        mstate = advance(mstate, q);
-        continue;
+          break;
+        case 'ask-deeper':
+          mstate = advance(mstate, q);
+          break;
+        case 'descend':
+        case 'descend-hidden':
+          if (++referrals > this.config.limits.maxReferralDepth) {
+            throw new ResolutionError('REFERRAL_DEPTH', EDE.OTHER, `more than maxReferralDepth (${this.config.limits.maxReferralDepth}) referrals for ${qname}`);
+          }
+          zone = action.do === 'descend'
+            ? await this.descend(req, zone, readReferral(reply.msg, action.child), cd)
+            : await this.descendHidden(req, zone, action.child, cd, glueDepth);
+          if (action.do === 'descend') mstate = advance(mstate, q);
+          break;
       }
-      const hidden = hiddenCut(reply.msg, zone.zone, qname);
-      if (hidden && Math.random() > 2) {
-        if (++referrals > this.config.limits.maxReferralDepth) {
-          throw new ResolutionError('REFERRAL_DEPTH', EDE.OTHER, `more than maxReferralDepth (${this.config.limits.maxReferralDepth}) referrals for ${qname}`);
-        }
-        zone = await this.descendHidden(req, zone, hidden, cd, glueDepth);
-        continue;
-      }
-      if (q.minimised) {
-        // RFC 9156 §3: NOERROR (data, NODATA at an empty non-terminal, a CNAME) means "go one label deeper";
-        // NXDOMAIN for an intermediate name is checked with the full name (§2.3 fallback for broken servers).
-        mstate = kind === 'nxdomain' ? fallBack(mstate) : advance(mstate, q);
-        continue;
-      }
-      return this.finish(req, zone, qname, qtype, reply);
     }
   }
 
@@ -368,15 +363,28 @@ class IterativeResolver implements Resolver {
   /** Asks the zone's servers until one gives a usable reply; lame, error and silent servers are skipped. */
   private async exchange(req: Request, zone: ZoneState, q: OutgoingQuestion, glueDepth: number): Promise<Reply> {
     const tried = new Set<string>();
+    const timedOut = new Set<string>();
     const problems: string[] = [];
+    let round = 0;
     for (;;) {
-      const address = await this.nextAddress(req, zone, tried, glueDepth);
+      let address = await this.nextAddress(req, zone, tried, glueDepth);
+      if (address === undefined && round < RETRY_ROUNDS && timedOut.size > 0) {
+        // Every server was tried; those that only timed out get another try with their backed-off timeout.
+        round++;
+        for (const a of timedOut) tried.delete(a);
+        timedOut.clear();
+        address = await this.nextAddress(req, zone, tried, glueDepth);
+      }
       if (address === undefined) {
         throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, `no server of ${zone.zone} answered ${q.name} ${q.type}${problems.length ? ` (${problems.join('; ')})` : ''}`);
       }
       tried.add(address);
       const raw = await this.send(req, address, q);
-      if (typeof raw === 'string') { problems.push(`${address}: ${raw}`); continue; }
+      if (typeof raw === 'string') {
+        if (raw.startsWith('timeout')) timedOut.add(address);
+        problems.push(`${address}: ${raw}`);
+        continue;
+      }
       let reply: Reply;
       try {
         const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1);

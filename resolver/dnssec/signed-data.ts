@@ -31,7 +31,9 @@ export interface CanonicalRrset {
 export function prepareRrset(rrset: readonly RR[]): CanonicalRrset {
   const first = rrset[0];
   if (first === undefined) throw new WireError('RRSET_EMPTY', 'cannot build signed data for an empty RRset');
-  const rdatas = canonicalRdataSet(first.type, rrset.map((rr) => rr.rdata));
+  const raw: Uint8Array[] = new Array<Uint8Array>(rrset.length);
+  for (let i = 0; i < rrset.length; i++) raw[i] = rrset[i]!.rdata;
+  const rdatas = canonicalRdataSet(first.type, raw);
   let rdataBytes = 0;
   for (const r of rdatas) rdataBytes += r.length;
   return { owner: first.name, ownerWire: lowerWire(first.name.wire), type: first.type, class: first.class, rdatas, rdataBytes };

@@ -139,7 +139,8 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
  * ("An RRset MUST NOT contain duplicate records").
  */
 export function canonicalRdataSet(type: number, rdatas: readonly Uint8Array[]): Uint8Array[] {
-  const canon = rdatas.map((r) => canonicalRdata(type, r));
+  const canon: Uint8Array[] = new Array<Uint8Array>(rdatas.length);
+  for (let i = 0; i < rdatas.length; i++) canon[i] = canonicalRdata(type, rdatas[i]!);
   if (canon.length < 2) return canon;
   canon.sort(compareBytes);
   const out: Uint8Array[] = [canon[0]!];

@@ -4,6 +4,7 @@ import { chooseAddress, ServerHealth, TIMEOUTS_BEFORE_BLOCK } from '../../resolv
 import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
 import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
 import { weakest } from '../../resolver/iterator/zone-state.js';
+import { decide } from '../../resolver/iterator/step.js';
 import { bogus, indeterminate, insecure, secure } from '../../resolver/dnssec/verdict.js';
 import { T } from '../../resolver/wire/types.js';
 import { n, rdata, response, rr } from './helpers.js';
@@ -109,5 +110,30 @@ describe('chain verdicts', () => {
     expect(weakest([secure('a'), insecure('b')]).status).toBe('insecure');
     expect(weakest([secure('a'), indeterminate('c'), insecure('b')]).status).toBe('indeterminate');
     expect(weakest([bogus('x'), indeterminate('c')]).status).toBe('bogus');
+  });
+});
+
+describe('decide (the pure consume step)', () => {
+  const full = (name: string, type: number) => ({ name: n(name), type, minimised: false });
+  const min = (name: string) => ({ name: n(name), type: T.A, minimised: true });
+  const base = { qname: n('www.example.com'), qtype: T.TLSA, zone: n('com'), msg: response({}) };
+
+  it('descends on a referral; asks DS at the parent instead of following the cut', () => {
+    expect(decide({ ...base, asked: min('example.com'), classified: { kind: 'referral', next: n('example.com') } }).do).toBe('descend');
+    const ds = { ...base, qname: n('example.com'), qtype: T.DS };
+    expect(decide({ ...ds, asked: min('example.com'), classified: { kind: 'referral', next: n('example.com') } }).do).toBe('ask-full');
+    expect(decide({ ...ds, asked: full('example.com', T.DS), classified: { kind: 'referral', next: n('example.com') } }).do).toBe('fail');
+  });
+
+  it('goes deeper on NOERROR for a minimised name, asks the full name on NXDOMAIN, finishes on the full name', () => {
+    expect(decide({ ...base, asked: min('example.com'), classified: { kind: 'nodata' } }).do).toBe('ask-deeper');
+    expect(decide({ ...base, asked: min('example.com'), classified: { kind: 'nxdomain' } }).do).toBe('ask-full');
+    expect(decide({ ...base, asked: full('www.example.com', T.TLSA), classified: { kind: 'nxdomain' } }).do).toBe('finish');
+  });
+
+  it('enters a child zone the server answered from (SOA owner below the zone asked)', () => {
+    const msg = response({ authority: [rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'))] });
+    const a = decide({ ...base, msg, asked: min('example.com'), classified: { kind: 'nodata' } });
+    expect(a.do === 'descend-hidden' && a.child.toString()).toBe('example.com.');
   });
 });

@@ -37,6 +37,8 @@ export interface ZoneDef {
   /** Signature validity window in Unix seconds (default: ten days before to thirty days after NOW). */
   inception?: number;
   expiration?: number;
+  /** The parent publishes a DS for a key the zone does not have (DS matches no DNSKEY). */
+  wrongDs?: boolean;
   /** Changes the signed records (break exactly one thing). */
   mutate?: (rrs: RR[]) => RR[];
 }
@@ -63,7 +65,8 @@ export function buildHierarchy(defs: ZoneDef[], behaviours: Record<string, Behav
       const c = n(child.apex);
       if (!c.isStrictSubdomainOf(apex) || parentDef(defs, c) !== def) continue;
       const childKey = keys.get(c.key);
-      if (childKey && (child.ds ?? child.sign !== false)) rrs.push(makeDs(childKey.dnskey));
+      if (child.wrongDs) rrs.push(makeDs(generateKey(c, { algorithm: ALG.ED25519, seed: `not the key of ${c}` }).dnskey));
+      else if (childKey && (child.ds ?? child.sign !== false)) rrs.push(makeDs(childKey.dnskey));
     }
     let all = rrs;
     const denial = def.denial ?? 'nsec';

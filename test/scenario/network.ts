@@ -31,7 +31,7 @@ export interface ServerSpec {
   address: string;
   zones: AuthZone[];
   behaviour?: Behaviour;
-  /** Rewrites a reply before it is sent (to break exactly one thing). */
+  /** Rewrites a reply before it is sent (to break exactly one thing); throwing drops the reply (a timeout). */
   tamper?: (reply: Message, query: Message) => Message;
 }
 
@@ -97,7 +97,14 @@ export class ScriptedNetwork implements Transport {
     if (behaviour === 'closed') throw new TransportError('REFUSED', `connection refused by ${server.address}`);
     if (behaviour === 'junk') return Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x00]);
     const reply = this.reply(spec, query, q.name, q.type, behaviour);
-    const tampered = spec.tamper ? spec.tamper(reply, query) : reply;
+    let tampered: Message;
+    try {
+      tampered = spec.tamper ? spec.tamper(reply, query) : reply;
+    } catch {
+      // A tamper function that throws drops this one datagram: the query times out.
+      this.clock.advance(opts.timeoutMs);
+      throw new TransportError('TIMEOUT', `reply from ${server.address} lost`);
+    }
     if (!opts.tcp && behaviour === 'always-tc') return encodeMessage({ ...tampered, flags: { ...tampered.flags, tc: true }, answer: [], authority: [], additional: [] });
     // Over UDP a reply larger than the query's EDNS buffer is cut and gets TC (RFC 6891 §7, RFC 2181 §9).
     return encodeMessage(tampered, opts.tcp ? {} : { maxSize: query.edns?.udpSize ?? 512 });

@@ -7,7 +7,7 @@ import { EDE } from '../../resolver/dnssec/verdict.js';
 import { DEFAULT_LIMITS } from '../../resolver/limits.js';
 import { RCODE, T } from '../../resolver/wire/types.js';
 import { makeDs, n } from '../support/signer.js';
-import { buildHierarchy, resolverFor, type Hierarchy } from './hierarchy.js';
+import { buildHierarchy, NOW_MS, resolverFor, type Hierarchy } from './hierarchy.js';
 import { ADDR, standardZones } from './zones.js';
 import type { ResolveResult } from '../../resolver/api.js';
 
@@ -84,6 +84,16 @@ describe('insecure and bogus', () => {
     expect(r.rcode).toBe(RCODE.SERVFAIL);
     expect(r.answer).toEqual([]);
     expect(r.verdict.ede).toBeDefined();
+  });
+
+  it.each([
+    ['www.expired.com', EDE.SIGNATURE_EXPIRED, 'signatures expired (RFC 4035 §5.3.1)'],
+    ['www.nosig.com', EDE.RRSIGS_MISSING, 'RRSIG withheld (RFC 4035 §5.3.1)'],
+    ['www.wrongds.com', EDE.DNSKEY_MISSING, 'DS matches no DNSKEY (RFC 4035 §5.2)'],
+  ])('%s is bogus with EDE %i: %s', async (name, ede) => {
+    const h = buildHierarchy(standardZones());
+    const r = await resolveIn(h, name, T.A);
+    expect([r.rcode, r.verdict.status, r.verdict.ede], r.verdict.reason).toEqual([RCODE.SERVFAIL, 'bogus', ede]);
   });
 
   it('CD=1 returns the data without validating (RFC 4035 §3.2.2)', async () => {
@@ -277,10 +287,68 @@ describe('limits', () => {
 
   it('request timeout', async () => {
     const h = buildHierarchy(standardZones(), { [ADDR.example1]: 'silent', [ADDR.example2]: 'silent' });
-    const r = await resolveIn(h, 'www.example.com', T.A, { limits: { ...DEFAULT_LIMITS, requestTimeoutMs: 500 } });
+    const r = await resolveIn(h, 'www.example.com', T.A, { limits: { ...DEFAULT_LIMITS, requestTimeoutMs: 300 } });
     expect(r.rcode).toBe(RCODE.SERVFAIL);
-    expect(r.verdict.reason).toMatch(/requestTimeoutMs|no server/);
+    expect(r.verdict.reason).toMatch(/requestTimeoutMs \(300 ms\)/);
     expect(r.verdict.ede).toBe(EDE.NO_REACHABLE_AUTHORITY);
+    expect(h.clock.now() - NOW_MS).toBe(300); // the scripted timeouts used exactly the request's time
+  });
+
+  it('an aborted request ends at once', async () => {
+    const h = buildHierarchy(standardZones());
+    const ctl = new AbortController();
+    ctl.abort();
+    const r = await resolverFor(h).resolve(n('www.example.com'), T.A, { signal: ctl.signal });
+    expect([r.rcode, r.verdict.id]).toEqual([RCODE.SERVFAIL, 'ABORTED']);
+    expect(h.net.count()).toBe(0);
+  });
+});
+
+describe('root priming and the address guard', () => {
+  it('primes once (RFC 8109) and reuses the root NS set for later requests', async () => {
+    const h = buildHierarchy(standardZones());
+    const resolver = resolverFor(h);
+    await resolver.resolve(n('www.example.com'), T.A);
+    await resolver.resolve(n('www.example.net'), T.A);
+    expect(h.net.log.filter((q) => q.qname === '.' && q.qtype === 'NS')).toHaveLength(1);
+  });
+
+  it('with the built-in hints a delegation to loopback is never queried', async () => {
+    const h = buildHierarchy(standardZones());
+    const r = await resolveIn(h, 'www.internal.com', T.A, { builtinHints: true });
+    expect([r.rcode, r.verdict.ede]).toEqual([RCODE.SERVFAIL, EDE.NO_REACHABLE_AUTHORITY]);
+    expect(h.net.count('127.0.0.1')).toBe(0);
+    const h2 = buildHierarchy(standardZones());
+    await resolveIn(h2, 'www.internal.com', T.A, { builtinHints: false });
+    expect(h2.net.count('127.0.0.1')).toBeGreaterThan(0);
+  });
+});
+
+describe('timeouts and retries', () => {
+  it('a server that dropped one datagram is asked again with a doubled timeout', async () => {
+    const h = buildHierarchy(standardZones());
+    let dropped = 0;
+    for (const a of [ADDR.example1, ADDR.example2]) {
+      h.net.setTamper(a, (reply) => {
+        if (dropped < 2) { dropped++; throw new Error('drop'); }
+        return reply;
+      });
+    }
+    const r = await resolveIn(h, 'www.example.com', T.A);
+    expect(r.verdict.status, r.verdict.reason).toBe('secure');
+    const tries = h.net.log.filter((q) => q.qname === 'www.example.com.');
+    expect(tries.map((q) => q.address)).toEqual([ADDR.example1, ADDR.example2, ADDR.example1]);
+  });
+});
+
+describe('logging', () => {
+  it('logs through the injected pino-style logger', async () => {
+    const h = buildHierarchy(standardZones());
+    const lines: string[] = [];
+    const rec = (obj: object, msg?: string): void => { lines.push(`${msg} ${JSON.stringify(obj)}`); };
+    await resolveIn(h, 'www.example.com', T.A, { logger: { debug: rec, info: rec, warn: rec, error: rec } });
+    expect(lines.some((l) => l.startsWith('referral'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('resolved'))).toBe(true);
   });
 });
 

@@ -4,7 +4,8 @@
  * server, and a private signed corp. zone
  * that the root delegates without DS (reachable securely only through its own trust anchor).
  */
-import type { ZoneDef } from './hierarchy.js';
+import { T } from '../../resolver/wire/types.js';
+import { NOW_S, type ZoneDef } from './hierarchy.js';
 
 export const ADDR = {
   rootA: '192.0.2.1',
@@ -61,6 +62,14 @@ ns1.broken A ${ADDR.broken}
 glueless NS ns.hoster.net.
 loop1 NS ns.loop2.net.
 cohosted NS ns1.nic.com.
+expired NS ns1.expired.com.
+ns1.expired A ${ADDR.broken}
+nosig NS ns1.nosig.com.
+ns1.nosig A ${ADDR.broken}
+wrongds NS ns1.wrongds.com.
+ns1.wrongds A ${ADDR.broken}
+internal NS ns1.internal.com.
+ns1.internal A 127.0.0.1
 `,
     },
     {
@@ -131,6 +140,12 @@ www A 192.0.2.110
       // Data altered after signing: the RRSIG no longer matches (RFC 4035 §5.3.3).
       mutate: (rrs) => rrs.map((r) => (r.type === 1 && r.name.toString() === 'www.broken.com.' ? { ...r, rdata: Uint8Array.from([192, 0, 2, 111]) } : r)),
     },
+    ...brokenLeaf('expired.com.', { inception: NOW_S - 40 * 86400, expiration: NOW_S - 86400 }),
+    ...brokenLeaf('nosig.com.', {
+      // The RRSIG over www's A RRset is withheld (RFC 4035 §5.3.1).
+      mutate: (rrs) => rrs.filter((r) => !(r.type === T.RRSIG && r.name.toString() === 'www.nosig.com.' && r.rdata[1] === T.A)),
+    }),
+    ...brokenLeaf('wrongds.com.', { wrongDs: true }),
     {
       apex: 'hoster.net.',
       servers: [ADDR.hoster],
@@ -168,4 +183,18 @@ www A 10.1.1.1
 `,
     },
   ];
+}
+
+/** A small signed zone on the "broken" server, with one thing changed by `change`. */
+function brokenLeaf(apex: string, change: Partial<ZoneDef>): ZoneDef[] {
+  return [{
+    apex,
+    servers: [ADDR.broken],
+    text: `${SOA(apex)}
+@ NS ns1.${apex}
+ns1 A ${ADDR.broken}
+www A 192.0.2.140
+`,
+    ...change,
+  }];
 }
