@@ -7,6 +7,11 @@
  * whose verdict is the weakest of its links. Every request has its own WorkBudget, upstream query count,
  * deadline and zone-state map (so DNSKEY sets are fetched once per request); server health is kept across
  * requests. Limits (resolver/limits.ts) end a request with SERVFAIL, a reason and an EDE code.
+ *
+ * Result conventions: a bogus answer is returned as rcode SERVFAIL with empty sections and the bogus verdict
+ * (RFC 4035 §5.5), so bad data never leaves as data; with `cd: true` nothing is validated and the verdict is
+ * insecure with the reason "checking disabled"; no reachable server, a limit hit or an internal error give
+ * SERVFAIL with an indeterminate verdict whose `id` is the ResolutionError code (or INTERNAL).
  */
 import type { ResolveOptions, ResolveResult, Resolver, ResolverConfig, ServerHint } from './api.js';
 import { Name } from './wire/name.js';

@@ -73,7 +73,10 @@ function authenticate(i: ZoneKeysInput): ZoneKeys {
   const sigs = i.rrsigs.filter((s) => s.type === T.RRSIG && s.name.equals(zone));
   const v = verifyRrset({ rrset: dnskeys, rrsigs: sigs, dnskeys: zoneKeys, now: i.now, policy: i.policy, budget: i.budget });
   if (v.status !== 'secure') {
-    return fail(zone, { ...v, reason: `DNSKEY RRset of ${zone.toString()} is not self-signed by a DS-matched key: ${v.reason}` });
+    // A supported DS/anchor vouches for a supported key, so signatures we cannot check (verifyRrset: insecure)
+    // must not downgrade the zone: bogus (RFC 4035 §5.2 requires the DNSKEY RRset signed by that key).
+    const status = v.status === 'insecure' ? 'bogus' : v.status;
+    return fail(zone, { ...v, status, reason: `DNSKEY RRset of ${zone.toString()} is not self-signed by a DS-matched key: ${v.reason}` });
   }
   return {
     zone,

@@ -148,6 +148,19 @@ const daneCases: HierarchyCase[] = [
     note: 'server TLSA RRset (3 1 1 and 2 0 1) for DANE tests' },
   { id: 'tlsa-device', qname: 'ns._device.iot.example.', qtype: 'TLSA', expect: SECURE_ANSWER,
     note: 'client-identity TLSA under _device for DANE client authentication tests' },
+  // The mtls zones carry the TLSA records of certificates made per run (dane-fixtures.ts, HIER_EXTRA_RECORDS).
+  { id: 'mtls-js-tlsa', qname: '_443._tcp.js.mtls.example.', qtype: 'TLSA', expect: SECURE_ANSWER,
+    note: 'Join Server TLSA (DANE-TA) of the mutual-TLS tests, secure zone' },
+  { id: 'mtls-ns-tlsa', qname: 'ns._device.mtls.example.', qtype: 'TLSA', expect: SECURE_ANSWER,
+    note: 'Network Server client-identity TLSA (DANE-EE) of the mutual-TLS tests, secure zone' },
+  { id: 'mtls-alias-a', qname: 'alias.mtls.example.', qtype: 'A', expect: SECURE_ANSWER,
+    note: 'secure CNAME alias.mtls.example. -> js.mtls.example. for RFC 7671 §7 tests' },
+  { id: 'mtls-bogus-tlsa', qname: 'ns._device.mtls-bogus.example.', qtype: 'TLSA',
+    expect: { rcode: 'SERVFAIL', ad: false, status: 'bogus', ede: 7 },
+    note: 'TLSA in a zone whose signatures expired 2023-01-01 (RFC 4035 §5.3.1); Unbound gives 6 once the failure is cached',
+    unboundEde: [6] },
+  { id: 'mtls-insecure-tlsa', qname: 'ns._device.mtls-insecure.example.', qtype: 'TLSA', expect: INSECURE_ANSWER,
+    note: 'TLSA in an unsigned zone under a signed parent (no DS, RFC 4035 §5.2): never used for DANE (RFC 6698 §4.1)' },
 ];
 
 export const CASES: HierarchyCase[] = [

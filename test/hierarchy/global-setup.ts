@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { makeDaneMtlsFixtures } from './dane-fixtures.js';
+import type { DaneMtlsFixtures } from './dane-fixtures.js';
 
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -47,12 +49,14 @@ export interface HierarchyInfo {
 declare module 'vitest' {
   export interface ProvidedContext {
     hierarchy: HierarchyInfo;
+    /** Certificates whose TLSA records the mtls zones publish (dane-fixtures.ts). */
+    daneMtls: DaneMtlsFixtures;
   }
 }
 
-async function runScript(script: string, workdir: string): Promise<void> {
+async function runScript(script: string, workdir: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
-    await execFileAsync('bash', [join(here, script), workdir], { timeout: 120_000, maxBuffer: 8 * 1024 * 1024 });
+    await execFileAsync('bash', [join(here, script), workdir], { timeout: 120_000, maxBuffer: 8 * 1024 * 1024, env });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; message: string };
     throw new Error(`${script} ${workdir} failed: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, {
@@ -63,17 +67,22 @@ async function runScript(script: string, workdir: string): Promise<void> {
 
 export default async function setup({ provide }: Pick<TestProject, 'provide'>): Promise<() => Promise<void>> {
   const workdir = await mkdtemp(join(tmpdir(), 'daneel-hier-'));
-  await runScript('build.sh', workdir);
+  // The DANE tests' certificates are made first: their TLSA records are signed into the mtls zones.
+  const daneMtls = makeDaneMtlsFixtures();
+  await runScript('build.sh', workdir, { ...process.env, HIER_EXTRA_RECORDS: daneMtls.recordsFile });
   try {
     await runScript('start.sh', workdir);
   } catch (error) {
     await runScript('stop.sh', workdir).catch(() => undefined);
+    await rm(daneMtls.dir, { recursive: true, force: true });
     throw error;
   }
   const info = JSON.parse(await readFile(join(workdir, 'info.json'), 'utf8')) as HierarchyInfo;
   provide('hierarchy', info);
+  provide('daneMtls', daneMtls);
   return async () => {
     await runScript('stop.sh', workdir);
     await rm(workdir, { recursive: true, force: true });
+    await rm(daneMtls.dir, { recursive: true, force: true });
   };
 }

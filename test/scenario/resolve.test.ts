@@ -86,7 +86,7 @@ describe('insecure and bogus', () => {
     expect(r.verdict.ede).toBeDefined();
   });
 
-  it.each([
+  it.each<[string, number, string]>([
     ['www.expired.com', EDE.SIGNATURE_EXPIRED, 'signatures expired (RFC 4035 §5.3.1)'],
     ['www.nosig.com', EDE.RRSIGS_MISSING, 'RRSIG withheld (RFC 4035 §5.3.1)'],
     ['www.wrongds.com', EDE.DNSKEY_MISSING, 'DS matches no DNSKEY (RFC 4035 §5.2)'],
@@ -268,6 +268,13 @@ describe('limits', () => {
     expect(r.rcode).toBe(RCODE.SERVFAIL);
     expect(r.verdict.ede).toBe(EDE.NO_REACHABLE_AUTHORITY);
     expect(h.net.count()).toBeLessThan(DEFAULT_LIMITS.maxUpstreamQueries);
+  });
+
+  it('glueless depth: with maxGluelessDepth 0 NS names without glue are not looked up', async () => {
+    const h = buildHierarchy(standardZones());
+    const r = await resolveIn(h, 'www.glueless.com', T.A, { limits: { ...DEFAULT_LIMITS, maxGluelessDepth: 0 } });
+    expect([r.rcode, r.verdict.ede]).toEqual([RCODE.SERVFAIL, EDE.NO_REACHABLE_AUTHORITY]);
+    expect(h.net.log.some((q) => q.qname === 'ns.hoster.net.')).toBe(false);
   });
 
   it('referral depth', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RCODE, T, type RR } from '../../../resolver/wire/types.js';
 import { EDE } from '../../../resolver/dnssec/verdict.js';
 import { validateResponse } from '../../../resolver/dnssec/response.js';
-import { expandWildcard, makeDs, n, nsecFor, rdata, rr, signRrset, signZone, sigsOf } from '../../support/signer.js';
+import { ALG, expandWildcard, generateKey, makeDs, n, nsecFor, rdata, rr, signRrset, signZone, sigsOf } from '../../support/signer.js';
 import {
   APEX, CHILD, NOW, WINDOW, altered, budget, childKey, childZone, ksk, parentData, policy, responseInput, signedParent, trustedKeys, zsk,
 } from './fixtures.js';
@@ -49,6 +49,12 @@ describe('RFC 4035 §5.3: positive answers', () => {
     const [a] = f.set('www.example', T.A) as [RR];
     const stranger = signRrset([a], childKey, { ...WINDOW, signer: APEX });
     expect(validate('www.example', T.A, RCODE.NOERROR, [a, stranger], []).verdict).toMatchObject({ status: 'bogus', ede: EDE.DNSKEY_MISSING });
+  });
+
+  it('the RRSIG swapped for one of an unsupported algorithm (253) cannot downgrade to insecure → bogus', () => {
+    const [a] = f.set('www.example', T.A) as [RR];
+    const fake = signRrset([a], generateKey(APEX, { algorithm: ALG.PRIVATE, flags: 256 }), WINDOW);
+    expect(validate('www.example', T.A, RCODE.NOERROR, [a, fake], []).verdict.status).toBe('bogus');
   });
 
   it('NXDOMAIN rcode beside a validated answer for qname → bogus', () => {
@@ -188,6 +194,14 @@ describe('RFC 4035 §5.3.4: wildcard answers need proof that qname does not exis
     const forged = expandWildcard(g.rrs, '*.example', T.A, 'www.example');
     const r = validateResponse(responseInput(g, 'www.example', T.A, RCODE.NOERROR, forged, g.deny('www.example')));
     expect(r.verdict.status).toBe('bogus');
+  });
+
+  it('a wildcard expansion past an existing closer name (*.example onto foo.b.example, b.example exists) → bogus', () => {
+    const data = [...parentData(), rr('*.example', T.A, rdata.a('192.0.2.99'))];
+    const g = signedParent('nsec', {}, data);
+    const forged = expandWildcard(g.rrs, '*.example', T.A, 'foo.b.example');
+    const r = validateResponse(responseInput(g, 'foo.b.example', T.A, RCODE.NOERROR, forged, g.deny('foo.b.example')));
+    expect(r.verdict).toMatchObject({ status: 'bogus', id: 'NS09' });
   });
 
   it('RFC 4035 §3.1.3.4 wildcard NODATA: NSEC covering qname + NSEC at the wildcard without qtype → secure', () => {

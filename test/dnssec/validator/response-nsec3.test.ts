@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RCODE, T, type RR } from '../../../resolver/wire/types.js';
 import { EDE } from '../../../resolver/dnssec/verdict.js';
 import { validateResponse } from '../../../resolver/dnssec/response.js';
-import { expandWildcard, nsec3For } from '../../support/signer.js';
-import { APEX, altered, budget, childZone, policy, responseInput, signedParent, type Fixture } from './fixtures.js';
+import { expandWildcard, nsec3For, rdata, rr } from '../../support/signer.js';
+import { APEX, altered, budget, childZone, parentData, policy, responseInput, signedParent, type Fixture } from './fixtures.js';
 
 const PARAMS = { iterations: 5, salt: 'cafe' };
 const f = signedParent('nsec3', PARAMS);
@@ -106,6 +106,13 @@ describe('RFC 5155 §8.7 / §8.8: wildcards', () => {
   it('§8.8 wildcard answer without the next closer NSEC3 → bogus, EDE 12', () => {
     const answer = expandWildcard(f.rrs, '*.wild.example', T.A, 'host.wild.example');
     expect(run(f, 'host.wild.example', T.A, RCODE.NOERROR, answer, []).verdict).toMatchObject({ status: 'bogus', ede: EDE.NSEC_MISSING });
+  });
+
+  it('§8.8 a wildcard expansion past an existing closer name (*.example onto foo.b.example) → bogus', () => {
+    const g = signedParent('nsec3', PARAMS, [...parentData(), rr('*.example', T.A, rdata.a('192.0.2.99'))]);
+    const forged = expandWildcard(g.rrs, '*.example', T.A, 'foo.b.example');
+    const r = run(g, 'foo.b.example', T.A, RCODE.NOERROR, forged, g.deny('b.example', 'foo.b.example'));
+    expect(r.verdict.status).toBe('bogus');
   });
 
   it('§8.7 wildcard NODATA: closest encloser proof + NSEC3 matching the wildcard without qtype → secure', () => {

@@ -74,6 +74,12 @@ describe('RFC 4035 §5.2: authenticating a DNSKEY RRset from the parent DS', () 
     expect(check(rrs, { ds: [makeDs(ksk.dnskey)] }).verdict).toMatchObject({ status: 'bogus', ede: EDE.SIGNATURE_EXPIRED });
   });
 
+  it('the DNSKEY RRSIG swapped for one of an unsupported algorithm (253) cannot downgrade to insecure → bogus', () => {
+    const fake = generateKey(zone, { algorithm: ALG.PRIVATE, flags: 257 });
+    const rrs = zoneRrs([ksk, zsk], { dnskeySigners: [fake] });
+    expect(check(rrs, { ds: [makeDs(ksk.dnskey)] }).verdict.status).toBe('bogus');
+  });
+
   it('a DNSKEY added after signing → bogus (the RRset no longer verifies)', () => {
     const rrs = [...signedZone, other.dnskey];
     expect(check(rrs, { ds: [makeDs(ksk.dnskey)] }).verdict.status).toBe('bogus');
