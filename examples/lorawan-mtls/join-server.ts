@@ -41,7 +41,7 @@ function serveJoin(socket: TLSSocket): void {
     buffered += chunk;
     const end = buffered.indexOf('\n');
     if (end < 0) return;
-    const req = JSON.parse(buffered.slice(0, end)) as { TransactionID?: number; SenderID?: string; DevEUI?: string };
+    const req = JSON.parse(buffered.slice(0, end)) as { MessageType?: string; TransactionID?: number; SenderID?: string; DevEUI?: string };
     report({ side: 'js', event: 'join', peer: presentedIdentity(socket), request: req.MessageType ?? null });
     const ans = { MessageType: 'JoinAns', TransactionID: req.TransactionID, SenderID: 'js.example-join-server', ReceiverID: req.SenderID, DevEUI: req.DevEUI, Result: { ResultCode: 'Success' } };
     socket.end(JSON.stringify(ans) + '\n');

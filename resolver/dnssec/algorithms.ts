@@ -56,6 +56,8 @@ export const IMPLEMENTED_ALGORITHMS: readonly number[] = [...SCHEMES.keys()];
 
 const b64url = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
 
+const MAX_RSA_OCTETS = 4096 / 8;
+
 /** RFC 3110 §2 public key → JWK; undefined when the lengths do not add up or a part is empty. */
 function rsaJwk(key: Uint8Array): JsonWebKey | undefined {
   if (key.length < 1) return undefined;
@@ -71,6 +73,9 @@ function rsaJwk(key: Uint8Array): JsonWebKey | undefined {
   const e = key.subarray(pos, pos + expLen);
   let n = key.subarray(pos + expLen);
   while (n.length > 1 && n[0] === 0) n = n.subarray(1);
+  // RFC 3110 §2: "the exponent and modulus are each limited to 4096 bits in length". Larger keys only cost CPU
+  // (a huge exponent makes every verification slow), so they verify nothing.
+  if (e.length > MAX_RSA_OCTETS || n.length > MAX_RSA_OCTETS) return undefined;
   return { kty: 'RSA', n: b64url(n), e: b64url(e) };
 }
 

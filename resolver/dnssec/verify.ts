@@ -58,9 +58,11 @@ const FAILURE_VERDICT: Record<Failure, { ede: number; id: string; text: string }
   malformed: { ede: EDE.DNSSEC_BOGUS, id: 'V004', text: 'malformed RRSIG or RDATA' },
   signer: { ede: EDE.DNSSEC_BOGUS, id: 'V005', text: 'signer is not the owner or an ancestor of it (RFC 4035 §5.3.1)' },
   labels: { ede: EDE.DNSSEC_BOGUS, id: 'V006', text: 'RRSIG labels field exceeds the owner label count (RFC 4035 §5.3.2)' },
-  'no-key': { ede: EDE.DNSKEY_MISSING, id: 'V011', text: 'no trusted DNSKEY matches signer, algorithm and key tag' },
+  // RFC 8914 §4.10 reserves DNSKEY Missing for a DS with no matching DNSKEY; an RRSIG naming a key absent from a
+  // trusted DNSKEY set is plain DNSSEC Bogus (§4.7).
+  'no-key': { ede: EDE.DNSSEC_BOGUS, id: 'V011', text: 'no trusted DNSKEY matches signer, algorithm and key tag' },
   'no-zone-bit': { ede: EDE.NO_ZONE_KEY_BIT_SET, id: 'V012', text: 'matching DNSKEY lacks the Zone Key bit (RFC 4034 §2.1.1)' },
-  revoked: { ede: EDE.DNSKEY_MISSING, id: 'V013', text: 'matching DNSKEY is revoked (RFC 5011 §2.1)' },
+  revoked: { ede: EDE.DNSSEC_BOGUS, id: 'V013', text: 'matching DNSKEY is revoked (RFC 5011 §2.1)' },
   inverted: { ede: EDE.SIGNATURE_EXPIRED_BEFORE_VALID, id: 'V008', text: 'signature expires before its inception' },
   expired: { ede: EDE.SIGNATURE_EXPIRED, id: 'V009', text: 'signature expired' },
   'not-yet-valid': { ede: EDE.SIGNATURE_NOT_YET_VALID, id: 'V010', text: 'signature not yet valid' },

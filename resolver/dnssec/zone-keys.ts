@@ -76,7 +76,9 @@ function authenticate(i: ZoneKeysInput): ZoneKeys {
     // A supported DS/anchor vouches for a supported key, so signatures we cannot check (verifyRrset: insecure)
     // must not downgrade the zone: bogus (RFC 4035 §5.2 requires the DNSKEY RRset signed by that key).
     const status = v.status === 'insecure' ? 'bogus' : v.status;
-    return fail(zone, { ...v, status, reason: `DNSKEY RRset of ${zone.toString()} is not self-signed by a DS-matched key: ${v.reason}` });
+    // No signature by a DS-matched key: the DS points at no DNSKEY that vouches for the set (RFC 8914 §4.10).
+    const ede = v.id === 'V011' ? EDE.DNSKEY_MISSING : v.ede;
+    return fail(zone, { ...v, status, ede, reason: `DNSKEY RRset of ${zone.toString()} is not self-signed by a DS-matched key: ${v.reason}` });
   }
   return {
     zone,

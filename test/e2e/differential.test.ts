@@ -44,10 +44,13 @@ describe('daneel agrees with Unbound on the signed hierarchy', () => {
 
 describe('the DNS socket semantics (RFC 4035 §3.2, RFC 6840 §5.7)', () => {
   it('sets AD only when the query had DO or AD', async () => {
-    const noDo = await digInNetns(hierarchy.netns, DANEEL, '_443._tcp.www.iot.example.', 'TLSA', { dnssec: false });
+    const noDo = await digInNetns(hierarchy.netns, DANEEL, '_443._tcp.www.iot.example.', 'TLSA', { dnssec: false, adFlag: false });
     expect(noDo.rcode).toBe('NOERROR');
     expect(noDo.ad).toBe(false);
     expect(noDo.answer.some((rr) => rr.includes(' RRSIG '))).toBe(false);
+    const adOnly = await digInNetns(hierarchy.netns, DANEEL, '_443._tcp.www.iot.example.', 'TLSA', { dnssec: false });
+    expect(adOnly.ad).toBe(true);
+    expect(adOnly.answer.some((rr) => rr.includes(' RRSIG '))).toBe(false);
     const withDo = await digInNetns(hierarchy.netns, DANEEL, '_443._tcp.www.iot.example.', 'TLSA');
     expect(withDo.ad).toBe(true);
     expect(withDo.answer.some((rr) => rr.includes(' RRSIG TLSA '))).toBe(true);

