@@ -56,7 +56,8 @@ summary() {
     for (const l of lines) {
       if (l.event === "listening") continue;
       if (l.verdict) console.log(`${process.argv[2]}: peer ${l.peer} -> ${l.verdict} (${l.accepted ? "accepted" : "refused"}): ${l.reason}`);
-      else if (l.event === "join") console.log(`${process.argv[2]}: ${l.answered ? "JoinAns " + JSON.stringify(l.answer) : l.reason}`);
+      else if (l.event === "join" && l.side === "js") console.log(`${process.argv[2]}: served a ${l.request} from ${l.peer}`);
+      else if (l.event === "join") console.log(`${process.argv[2]}: ${l.answered ? "got JoinAns " + JSON.stringify(l.answer) : l.reason}`);
       else console.log(`${process.argv[2]}: ${JSON.stringify(l)}`);
     }' "$2" "$1"
 }

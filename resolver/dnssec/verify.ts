@@ -6,8 +6,8 @@
  * Check ids: V001 empty RRset · V002 mixed RRset · V003 no RRSIG · V004 malformed RRSIG · V005 signer not an
  * ancestor of the owner · V006 labels field too large · V007 unsupported algorithm · V008 window inverted ·
  * V009 expired · V010 not yet valid · V011 no DNSKEY of signer/tag/algorithm · V012 key lacks Zone Key bit ·
- * V013 key revoked · V014 signature did not verify · V015 work budget spent · V016 malformed RDATA ·
- * V100 secure.
+ * V013 key revoked · V014 signature did not verify · V015 work budget spent · V016 malformed RDATA in the
+ * RRset · V100 secure.
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
@@ -34,7 +34,7 @@ export interface VerifyInput {
 }
 
 export interface VerifyResult extends Verdict {
-  /** Secure only: TTL capped per RFC 4035 §5.3.3. */
+  /** Secure only: TTL capped per RFC 4035 §5.3.3 (RRset TTL, RRSIG TTL, Original TTL, expiration − now). */
   ttl?: number;
   /** Secure only: key tag of the DNSKEY that verified. */
   keyTag?: number;
@@ -50,12 +50,13 @@ export interface VerifyResult extends Verdict {
 
 /** Why one RRSIG did not lead to a secure verdict; ordered from most to least telling (first present wins). */
 type Failure =
-  | 'crypto' | 'malformed' | 'signer' | 'labels' | 'no-key' | 'no-zone-bit' | 'revoked'
+  | 'crypto' | 'malformed' | 'bad-rdata' | 'signer' | 'labels' | 'no-key' | 'no-zone-bit' | 'revoked'
   | 'inverted' | 'expired' | 'not-yet-valid' | 'unsupported';
 
 const FAILURE_VERDICT: Record<Failure, { ede: number; id: string; text: string }> = {
   crypto: { ede: EDE.DNSSEC_BOGUS, id: 'V014', text: 'signature did not verify' },
-  malformed: { ede: EDE.DNSSEC_BOGUS, id: 'V004', text: 'malformed RRSIG or RDATA' },
+  malformed: { ede: EDE.DNSSEC_BOGUS, id: 'V004', text: 'malformed RRSIG RDATA' },
+  'bad-rdata': { ede: EDE.DNSSEC_BOGUS, id: 'V016', text: 'RRset RDATA cannot be put in canonical form (bad embedded name)' },
   signer: { ede: EDE.DNSSEC_BOGUS, id: 'V005', text: 'signer is not the owner or an ancestor of it (RFC 4035 §5.3.1)' },
   labels: { ede: EDE.DNSSEC_BOGUS, id: 'V006', text: 'RRSIG labels field exceeds the owner label count (RFC 4035 §5.3.2)' },
   // RFC 8914 §4.10 reserves DNSKEY Missing for a DS with no matching DNSKEY; an RRSIG naming a key absent from a
@@ -159,7 +160,7 @@ function tryKeys(ctx: Context, sigRr: RR, sig: RrsigHeader, keys: RR[]): VerifyR
     // The scratch buffer is safe: verifyWithDnskey is synchronous and nothing else runs in between.
     data = buildSignedData(sigRr.rdata, sig.headerLength, ctx.canonical, ownerWire, true);
   } catch (e) {
-    if (e instanceof WireError) return 'malformed';
+    if (e instanceof WireError) return 'bad-rdata';
     throw e;
   }
   for (const key of keys) {
@@ -167,14 +168,15 @@ function tryKeys(ctx: Context, sigRr: RR, sig: RrsigHeader, keys: RR[]): VerifyR
       const limit = ctx.budget.limits.maxSignatureChecks;
       return bogus(`signature check budget spent (maxSignatureChecks = ${limit}) verifying ${ctx.owner.toString()}`, EDE.DNSSEC_BOGUS, 'V015');
     }
-    if (verifyWithDnskey(key.rdata, data, sig.signature)) return secureResult(ctx, sig, key.name);
+    if (verifyWithDnskey(key.rdata, data, sig.signature)) return secureResult(ctx, sigRr, sig, key.name);
   }
   return 'crypto';
 }
 
 /** `signer` is the verifying DNSKEY's owner: the RRSIG signer name, equal under DNS comparison. */
-function secureResult(ctx: Context, sig: RrsigHeader, signer: Name): VerifyResult {
-  let minTtl = Infinity;
+function secureResult(ctx: Context, sigRr: RR, sig: RrsigHeader, signer: Name): VerifyResult {
+  // RFC 4035 §5.3.3: no greater than the RRset's TTL, the RRSIG RR's TTL, the Original TTL, and expiration − now.
+  let minTtl = sigRr.ttl;
   for (const rr of ctx.input.rrset) if (rr.ttl < minTtl) minTtl = rr.ttl;
   // The reason is built from numbers only: formatting names costs about as much as the rest of this path.
   const result: VerifyResult = {

@@ -113,14 +113,18 @@ describe('verdicts for one broken thing (ECDSA P-256)', () => {
   test('TTL is capped by original TTL and by time left to expiry (RFC 4035 §5.3.3)', () => {
     expect(verify({ originalTtl: 600 }).ttl).toBe(600);
     expect(verify({ inception: NOW - 10, expiration: NOW + 42 }).ttl).toBe(42);
+    // ... and by the TTL of the RRSIG RR itself.
+    const rrset = aSet();
+    const sig = { ...signRrset(rrset, key, WINDOW), ttl: 77 };
+    expect(verifyRrset({ rrset, rrsigs: [sig], dnskeys: [key.dnskey], now: NOW }).ttl).toBe(77);
   });
 
-  test('wrong key tag → EDE 9 (DNSKEY Missing)', () => {
+  test('wrong key tag → bogus EDE 6, V011 (RFC 8914 §4.10 keeps EDE 9 for DS without DNSKEY)', () => {
     expect(verify({ keyTag: (key.keyTag + 1) & 0xffff })).toMatchObject({ status: 'bogus', ede: EDE.DNSSEC_BOGUS, id: 'V011' });
   });
 
-  test('changed signer name → bogus: another zone has no trusted key (EDE 9), a non-ancestor is V005', () => {
-    expect(verify({ signer: 'org' })).toMatchObject({ status: 'bogus', ede: EDE.DNSSEC_BOGUS });
+  test('changed signer name → bogus: another zone has no trusted key (V011), a non-ancestor is V005', () => {
+    expect(verify({ signer: 'org' })).toMatchObject({ status: 'bogus', ede: EDE.DNSSEC_BOGUS, id: 'V011' });
     expect(verify({ signer: 'example.net' })).toMatchObject({ status: 'bogus', id: 'V005' });
   });
 
@@ -159,6 +163,12 @@ describe('verdicts for one broken thing (ECDSA P-256)', () => {
     expect(verifyRrset({ rrset: [], rrsigs: [], dnskeys: [], now: NOW })).toMatchObject({ status: 'bogus', id: 'V001' });
     const mixed = [...aSet(), rr('www.example.org', T.AAAA, new Uint8Array(16))];
     expect(verifyRrset({ rrset: mixed, rrsigs: [], dnskeys: [], now: NOW })).toMatchObject({ status: 'bogus', id: 'V002' });
+  });
+
+  test('an RRset whose RDATA name cannot be canonicalised is bogus V016, not an exception', () => {
+    const rrset = [rr('www.example.org', T.MX, Uint8Array.from([0, 10, 0xc0, 0x0c]))];
+    const sig = signRrset([rr('www.example.org', T.MX, rdata.mx(10, 'mail.example.org'))], key, WINDOW);
+    expect(verifyRrset({ rrset, rrsigs: [sig], dnskeys: [key.dnskey], now: NOW })).toMatchObject({ status: 'bogus', id: 'V016' });
   });
 
   test('a malformed RRSIG is bogus, not an exception', () => {
