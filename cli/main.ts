@@ -7,6 +7,8 @@ import { register as registerQuery } from './commands/query.js';
 import { register as registerServe } from './commands/serve.js';
 import { register as registerDaneVerify } from './commands/dane-verify.js';
 import { register as registerTlsaRecord } from './commands/tlsa-record.js';
+import { register as registerTlsa } from './commands/tlsa.js';
+import { register as registerVerify } from './commands/verify.js';
 import { EXIT_USAGE } from './config.js';
 
 export function buildProgram(): Command {
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerDaneVerify(program);
   registerTlsaRecord(program);
+  registerTlsa(program);
+  registerVerify(program);
   // Subcommands inherit neither exitOverride nor output settings: apply them to each.
   for (const cmd of program.commands) cmd.exitOverride(usageExit);
   return program;

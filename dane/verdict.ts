@@ -15,7 +15,9 @@ export type DaneVerdictName =
   | 'no-tlsa'
   | 'insecure'
   | 'bogus'
-  | 'lookup-failed';
+  | 'lookup-failed'
+  /** Lookup only (`daneel tlsa`): the RRset is DNSSEC-secure with at least one usable record; no chain was checked. */
+  | 'usable-tlsa';
 
 export interface MatchedRecord {
   readonly usage: number;

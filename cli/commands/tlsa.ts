@@ -112,7 +112,7 @@ export function tlsaVerdict(result: ResolverTlsaResult): DaneVerdictJson {
     return { verdict: 'no-usable-tlsa', reason: `none of the ${records.length} TLSA records is usable`, ede: null, matched: null, records, dnssec };
   }
   return {
-    verdict: 'usable-tlsa' as DaneVerdictJson['verdict'],
+    verdict: 'usable-tlsa',
     reason: `${usable} of ${records.length} TLSA records usable, DNSSEC-secure: DANE applies to this peer`,
     ede: null,
     matched: null,
@@ -122,7 +122,7 @@ export function tlsaVerdict(result: ResolverTlsaResult): DaneVerdictJson {
 }
 
 export function exitCodeForTlsa(v: DaneVerdictJson): number {
-  if ((v.verdict as string) === 'usable-tlsa') return TLSA_EXIT.USABLE;
+  if (v.verdict === 'usable-tlsa') return TLSA_EXIT.USABLE;
   if (v.verdict === 'lookup-failed') return TLSA_EXIT.LOOKUP_FAILED;
   return TLSA_EXIT.OTHER;
 }

@@ -13,7 +13,9 @@ import type { ValidationPolicy } from './policy.js';
 import type { WorkBudget } from './budget.js';
 import { DNSKEY_ZONE, decodeDs, type Ds } from './records.js';
 import { isSupportedAlgorithm } from './algorithms.js';
-import { dsMatchesDnskey, isSupportedDigest } from './ds.js';
+import { dsDigest, isSupportedDigest } from './ds.js';
+import { keyTag } from './keytag.js';
+import { toHex } from '../wire/encoding.js';
 import { verifyRrset } from './verify.js';
 import { minTtl } from './rrsets.js';
 
@@ -59,8 +61,8 @@ function authenticate(i: ZoneKeysInput): ZoneKeys {
   const usableAnchors = keyAnchors.filter((k) => k.rdata.length >= 5 && isSupportedAlgorithm(k.rdata[3]!, i.policy));
   if (usableDs.length === 0 && usableAnchors.length === 0) return fail(zone, unsupportedVerdict(zone, ownDs, keyAnchors, i.policy));
   if (dnskeys.length === 0) return fail(zone, bogus(`no DNSKEY RRset for ${zone.toString()}`, EDE.DNSKEY_MISSING, 'ZK05'));
-  const matched = dnskeys.filter((k) => usableDs.some((ds) => dsMatchesDnskey(ds, k, i.policy) === 'match')
-    || usableAnchors.some((a) => bytesEqual(a.rdata, k.rdata)));
+  const dsKeys = dsMatchedKeys(dnskeys, usableDs);
+  const matched = dnskeys.filter((k) => dsKeys.has(k) || usableAnchors.some((a) => bytesEqual(a.rdata, k.rdata)));
   if (matched.length === 0) {
     return fail(zone, bogus(`no DNSKEY of ${zone.toString()} matches its ${usableDs.length} supported DS/anchor record(s)`, EDE.DNSKEY_MISSING, 'ZK03'));
   }
@@ -86,6 +88,35 @@ function authenticate(i: ZoneKeysInput): ZoneKeys {
     keys: dnskeys,
     ttl: Math.min(v.ttl ?? Infinity, minTtl(dnskeys)),
   };
+}
+
+/**
+ * The DNSKEYs some DS names (RFC 4035 §5.2: owner, key tag, algorithm and digest agree). Each key's digest is
+ * computed at most once per digest type in the DS set, never once per DS × DNSKEY pair: a DS RRset and a DNSKEY
+ * RRset sharing one key tag would otherwise cost |DS| × |DNSKEY| digests (the KeyTrap paper's HashTrap,
+ * CVE-2023-50387; about 180 000 SHA-256 runs for 600 × 600). `usableDs` are decodable DS of this zone.
+ */
+function dsMatchedKeys(dnskeys: readonly RR[], usableDs: readonly RR[]): Set<RR> {
+  const wanted = new Set<string>();
+  const typesByKey = new Map<string, Set<number>>();
+  for (const rr of usableDs) {
+    const ds = decodeDs(rr.rdata);
+    const id = `${rr.class}/${ds.keyTag}/${ds.algorithm}`;
+    wanted.add(`${id}/${ds.digestType}/${toHex(ds.digest)}`);
+    const types = typesByKey.get(id) ?? new Set<number>();
+    types.add(ds.digestType);
+    typesByKey.set(id, types);
+  }
+  const out = new Set<RR>();
+  for (const k of dnskeys) {
+    if (k.rdata.length < 5) continue;
+    const id = `${k.class}/${keyTag(k.rdata)}/${k.rdata[3]!}`;
+    for (const type of typesByKey.get(id) ?? []) {
+      const digest = dsDigest(k.name, k.rdata, type);
+      if (digest !== undefined && wanted.has(`${id}/${type}/${toHex(digest)}`)) { out.add(k); break; }
+    }
+  }
+  return out;
 }
 
 /**
