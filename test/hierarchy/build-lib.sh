@@ -143,14 +143,39 @@ sign_with_tweak() {
     expired) inception=20200101000000; expiration=20230101000000 ;;   # RFC 4035 §5.3.1: now > expiration
     future) inception=20300101000000 ;;                               # RFC 4035 §5.3.1: now < inception
   esac
+  [ "${TWEAK[$zone]}" = keytrap ] && forge_keytrap_keys "$zone" "$src"
   sign "$signer" "$zone" "$src" "$out" "$key" "$denial" "$inception" "$expiration"
   case "${TWEAK[$zone]}" in
     nosig) drop_rrsig "$out" "www.$zone" A ;;
+    keytrap) forge_keytrap_sigs "$zone" "$out" "www.$zone" A ;;
     altered) sed -i -E "s/^(www\.${zone//./\\.}\s+[0-9]+\s+IN\s+A\s+)192\.0\.2\.1\s*$/\1192.0.2.99/" "$out"
              grep -q '192\.0\.2\.99' "$out" ;;
     wrongkey) resign_rrset_with_stray_key "$zone" "$src" "$out" "www.$zone" A ;;
     optout-mixed) merge_optout_chain "$zone" "$src" "$out" "$key" ;;
   esac
+}
+
+# KeyTrap (CVE-2023-50387): KEYTRAP_KEYS DNSKEYs sharing one key tag are published in the zone (the real key
+# signs the DNSKEY RRset with them in it), and OWNER/TYPE's only RRSIGs are KEYTRAP_SIGS forgeries naming that
+# tag: a validator without a work limit tries KEYTRAP_KEYS x KEYTRAP_SIGS signature checks. Total reply sizes
+# stay below 64 KB (DNSKEY RRset ~28 KB, www A ~45 KB, both over TCP).
+KEYTRAP_KEYS=100
+KEYTRAP_SIGS=150
+
+# forge_keytrap_keys ZONE SRC -> the colliding DNSKEYs appended to the unsigned source; tag in WORKDIR/tmp
+forge_keytrap_keys() {
+  node "$HERE/keytrap-forge.mjs" keys "$1" "$KEYTRAP_KEYS" "$WORKDIR/tmp/keytrap-$1tag" >>"$2"
+}
+
+# forge_keytrap_sigs ZONE OUT OWNER TYPE -> OWNER/TYPE's real RRSIG replaced by the forgeries
+forge_keytrap_sigs() {
+  local zone=$1 out=$2 owner=$3 type=$4 labels tag
+  labels=$(awk -F. '{ print NF - 1 }' <<<"$owner")
+  tag=$(cat "$WORKDIR/tmp/keytrap-${zone}tag")
+  drop_rrsig "$out" "$owner" "$type"
+  node "$HERE/keytrap-forge.mjs" sigs "$owner" "$type" "$labels" "$zone" "$tag" "$KEYTRAP_SIGS" \
+    "$SIG_INCEPTION" "$SIG_EXPIRATION" >>"$out"
+  [ "$(awk -v o="$owner" -v t="$type" '$1 == o && $4 == "RRSIG" && $5 == t' "$out" | wc -l)" -eq "$KEYTRAP_SIGS" ]
 }
 
 # drop_rrsig FILE OWNER TYPE -> remove the RRSIGs covering OWNER/TYPE
