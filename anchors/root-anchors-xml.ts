@@ -7,6 +7,7 @@
  * The format is small and fixed, so a strict element scanner is enough; anything unexpected is an error
  * that names the file and line.
  */
+import { dsDigestLengthProblem } from '../resolver/dnssec/ds.js';
 import { Name } from '../resolver/wire/name.js';
 import { CLASS_IN, T } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
@@ -83,6 +84,8 @@ export function parseRootAnchorsXml(text: string, nowMs: number, file?: string):
     const digestType = uint(ctx, at, child(ctx, body, bodyAt, 'DigestType', true)!, 0xff, 'DigestType');
     const digestHex = child(ctx, body, bodyAt, 'Digest', true)!;
     if (!/^[0-9a-fA-F]+$/.test(digestHex) || digestHex.length % 2 !== 0) fail(ctx, at, `Digest is not hex: ${JSON.stringify(digestHex.slice(0, 20))}`);
+    const lengthProblem = dsDigestLengthProblem(digestType, digestHex.length / 2);
+    if (lengthProblem) fail(ctx, at, `Digest: ${lengthProblem}`);
     const validFrom = dateAttr(ctx, at, attrs, 'validFrom');
     const validUntil = dateAttr(ctx, at, attrs, 'validUntil');
     if (validFrom === undefined) fail(ctx, at, '<KeyDigest> lacks the validFrom attribute (RFC 7958 §2.2)');

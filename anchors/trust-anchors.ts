@@ -8,6 +8,7 @@ import { T, typeName } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import type { Clock } from '../resolver/clock.js';
 import { parseZone } from '../resolver/wire/zonefile.js';
+import { dsDigestLengthProblem } from '../resolver/dnssec/ds.js';
 import { AnchorError, where } from './errors.js';
 import { readConfigFile } from './read.js';
 import { builtinRootAnchors } from './builtin.js';
@@ -22,6 +23,8 @@ function checkAnchor(rr: RR, file: string | undefined): void {
   const owner = rr.name.toString();
   if (rr.type === T.DS) {
     if (rr.rdata.length < 5) throw new AnchorError('BAD_RECORD', `${where(file)}DS for ${owner} has no digest`, file);
+    const problem = dsDigestLengthProblem(rr.rdata[3]!, rr.rdata.length - 4);
+    if (problem) throw new AnchorError('BAD_RECORD', `${where(file)}DS for ${owner}: ${problem}`, file);
     return;
   }
   if (rr.type === T.DNSKEY) {

@@ -45,3 +45,13 @@ export function dsMatchesDnskey(ds: RR, dnskey: RR, policy: ValidationPolicy = D
   const digest = dsDigest(dnskey.name, dnskey.rdata, parsed.digestType);
   return digest !== undefined && bytesEqual(digest, parsed.digest) ? 'match' : 'mismatch';
 }
+
+/** Digest lengths of the assigned DS digest types (RFC 4034 §5.1.4, RFC 4509 §2.2, RFC 5933, RFC 6605 §4). */
+const DS_DIGEST_LENGTH: ReadonlyMap<number, number> = new Map([[1, 20], [2, 32], [3, 32], [4, 48]]);
+
+/** Why a DS digest cannot be right for its type (wrong length for an assigned type), or undefined. */
+export function dsDigestLengthProblem(digestType: number, length: number): string | undefined {
+  const want = DS_DIGEST_LENGTH.get(digestType);
+  if (want === undefined || want === length) return undefined;
+  return `digest type ${digestType} needs ${want} octets, got ${length}`;
+}

@@ -118,4 +118,17 @@ describe('trust anchors', () => {
     expect(xml.message).toContain('bad-digest.xml:4:');
     expect(anchorError(() => parseTrustAnchors('; nothing\n', clock2026, 'empty')).code).toBe('EMPTY');
   });
+
+  it('a DS anchor whose digest length does not fit its type is a config error, not a SERVFAIL at run time', () => {
+    const short = anchorError(() => parseTrustAnchors('. IN DS 20326 8 2 ' + 'AB'.repeat(31) + '\n', clock2026, 'short.ds'));
+    expect(short.code).toBe('BAD_RECORD');
+    expect(short.message).toContain('digest type 2 needs 32 octets, got 31');
+    expect(anchorError(() => parseTrustAnchors('. IN DS 20326 8 1 ' + 'AB'.repeat(32) + '\n', clock2026, 'long.ds')).message)
+      .toContain('digest type 1 needs 20 octets');
+    // Unassigned digest types have no known length: accepted here, and insecure at validation (RFC 4035 §5.2).
+    expect(parseTrustAnchors('. IN DS 20326 8 200 ' + 'AB'.repeat(7) + '\n', clock2026, 'other.ds')).toHaveLength(1);
+    const xml = readFileSync(fixture('root-anchors.xml'), 'utf8').replace(/<Digest>[0-9A-Fa-f]+<\/Digest>/g, '<Digest>ABCD</Digest>');
+    expect(anchorError(() => parseTrustAnchors(xml, clock2026, 'short.xml')).message).toMatch(/short\.xml:\d+: .*needs 32 octets, got 2/);
+  });
 });
+

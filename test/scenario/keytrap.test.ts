@@ -307,7 +307,7 @@ describe('CVE-2023-50868: NSEC3 closest-encloser proofs stop at maxNsec3Hashes',
     expect(NSEC3_SETS * 61).toBeGreaterThan(LIMITS.maxNsec3Hashes);
     expect([m.result.rcode, m.result.verdict.status]).toEqual([RCODE.SERVFAIL, 'bogus']);
     expect(m.result.verdict.id).toBe('N3BX');
-    expect(m.result.verdict.reason).toMatch(/maxNsec3Hashes = 512/);
+    expect(m.result.verdict.reason).toContain(`maxNsec3Hashes = ${LIMITS.maxNsec3Hashes}`);
     expect(m.hashes).toBeLessThanOrEqual(LIMITS.maxNsec3Hashes);
     expect(m.hashes).toBeGreaterThan(LIMITS.maxNsec3Hashes - 61);
     await expectSecureAfterwards(resolver);
