@@ -4,54 +4,18 @@
  */
 import { Name } from '../resolver/wire/name.js';
 import { T } from '../resolver/wire/types.js';
-import type { RR } from '../resolver/wire/types.js';
 import type { ServerHint } from '../resolver/api.js';
-import { parseZone } from '../resolver/wire/zonefile.js';
+import { addressOf } from '../resolver/wire/rdata.js';
 import { AnchorError, where } from './errors.js';
-import { readConfigFile } from './read.js';
-
-/** IPv4 or IPv6 text from A / AAAA RDATA. */
-export function addressFromRdata(rdata: Uint8Array): string | undefined {
-  if (rdata.length === 4) return Array.from(rdata).join('.');
-  if (rdata.length !== 16) return undefined;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((rdata[i]! << 8) | rdata[i + 1]!);
-  return compressIPv6(groups);
-}
-
-/** RFC 5952 §4.2: the longest run (≥ 2) of zero groups becomes `::`, the first one on ties. */
-function compressIPv6(groups: number[]): string {
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8;) {
-    if (groups[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-function parseHintsZone(text: string, file: string | undefined): RR[] {
-  try {
-    return parseZone(text, { origin: Name.ROOT, file: file ?? 'root hints', defaultTtl: 3600000 });
-  } catch (err) {
-    const e = err as Error & { line?: number };
-    // ZoneSyntaxError messages already start with `file:line:`.
-    throw new AnchorError('SYNTAX', e.message, file, e.line);
-  }
-}
+import { parseConfigZone, readConfigFile } from './read.js';
 
 /** Parses named.root text: the root's NS names, each with the A/AAAA addresses listed for it. */
 export function parseRootHints(text: string, file?: string): ServerHint[] {
-  const rrs = parseHintsZone(text, file);
+  // named.root carries TTLs; the default only covers hand-written hint files without them.
+  const rrs = parseConfigZone(text, file, 'root hints', 3600000);
   const addresses = new Map<string, string[]>();
   for (const rr of rrs) {
-    if (rr.type !== T.A && rr.type !== T.AAAA) continue;
-    const addr = addressFromRdata(rr.rdata);
+    const addr = addressOf(rr);
     if (addr === undefined) continue;
     const list = addresses.get(rr.name.key) ?? [];
     if (!list.includes(addr)) list.push(addr);

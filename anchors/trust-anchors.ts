@@ -3,14 +3,12 @@
  * or RFC 7958 root-anchors XML, told apart by content. Given files REPLACE the built-in IANA root anchors
  * (a private root must not also trust the public one); several files add up.
  */
-import { Name } from '../resolver/wire/name.js';
 import { T, typeName } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import type { Clock } from '../resolver/clock.js';
-import { parseZone } from '../resolver/wire/zonefile.js';
 import { dsDigestLengthProblem } from '../resolver/dnssec/ds.js';
 import { AnchorError, where } from './errors.js';
-import { readConfigFile } from './read.js';
+import { parseConfigZone, readConfigFile } from './read.js';
 import { builtinRootAnchors } from './builtin.js';
 import { looksLikeRootAnchorsXml, parseRootAnchorsXml } from './root-anchors-xml.js';
 
@@ -37,21 +35,11 @@ function checkAnchor(rr: RR, file: string | undefined): void {
   throw new AnchorError('WRONG_TYPE', `${where(file)}${owner} ${typeName(rr.type)}: a trust anchor file holds only DS and DNSKEY records`, file);
 }
 
-function parseAnchorZone(text: string, file: string | undefined): RR[] {
-  try {
-    // Anchor lines usually carry no TTL (IANA root.ds): anchors do not expire by TTL.
-    return parseZone(text, { origin: Name.ROOT, file: file ?? 'trust anchor', defaultTtl: 0 });
-  } catch (err) {
-    const e = err as Error & { line?: number };
-    // ZoneSyntaxError messages already start with `file:line:`.
-    throw new AnchorError('SYNTAX', e.message, file, e.line);
-  }
-}
-
 /** Parses one anchor file's text (zone-file lines or RFC 7958 XML) into DS/DNSKEY RRs. */
 export function parseTrustAnchors(text: string, clock: Clock, file?: string): RR[] {
   if (looksLikeRootAnchorsXml(text)) return parseRootAnchorsXml(text, clock.now(), file);
-  const rrs = parseAnchorZone(text, file);
+  // Anchor lines usually carry no TTL (IANA root.ds): anchors do not expire by TTL.
+  const rrs = parseConfigZone(text, file, 'trust anchor', 0);
   for (const rr of rrs) checkAnchor(rr, file);
   if (rrs.length === 0) throw new AnchorError('EMPTY', `${where(file)}no DS or DNSKEY records in the trust anchor file`, file);
   return rrs;

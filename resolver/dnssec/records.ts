@@ -12,7 +12,8 @@ export interface Dnskey {
   publicKey: Uint8Array;
 }
 
-export interface Rrsig {
+/** The fixed-size RRSIG fields (RFC 4034 §3.1), shared by the decoded view and the in-place header reader. */
+export interface RrsigFixedFields {
   typeCovered: number;
   algorithm: number;
   labels: number;
@@ -21,6 +22,9 @@ export interface Rrsig {
   expiration: number;
   inception: number;
   keyTag: number;
+}
+
+export interface Rrsig extends RrsigFixedFields {
   signerName: Name;
   signature: Uint8Array;
   /** Length of the RDATA prefix up to and including the signer name: the part that goes into signed data. */

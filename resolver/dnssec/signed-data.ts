@@ -13,6 +13,7 @@ import { WireError } from '../wire/errors.js';
 import type { Name } from '../wire/name.js';
 import type { RR } from '../wire/types.js';
 import { canonicalRdataSet, lowerWire } from '../wire/canonical.js';
+import type { RrsigFixedFields } from './records.js';
 
 /** An RRset in canonical form and order, ready to be framed under any RRSIG. */
 export interface CanonicalRrset {
@@ -131,14 +132,7 @@ export function signedData(rrsigRdata: Uint8Array, headerLength: number, rrset: 
 }
 
 /** RRSIG RDATA fields (RFC 4034 §3.1) read in place, without building a Name for the signer. */
-export interface RrsigHeader {
-  typeCovered: number;
-  algorithm: number;
-  labels: number;
-  originalTtl: number;
-  expiration: number;
-  inception: number;
-  keyTag: number;
+export interface RrsigHeader extends RrsigFixedFields {
   /** The signer name occupies rdata[18, headerLength), uncompressed (RFC 4034 §3.1.7). */
   headerLength: number;
   signerLabels: number;

@@ -1,7 +1,7 @@
 /** Small record helpers for the iterator: names and addresses out of RDATA, RRSIG coverage. */
 import { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
-import { decodeA, decodeAaaa, decodeTargetName } from '../wire/rdata.js';
+import { decodeTargetName } from '../wire/rdata.js';
 
 /** The domain name in NS, CNAME and DNAME RDATA (uncompressed in a decoded message). */
 export function rdataName(rr: RR): Name {
@@ -18,12 +18,7 @@ export function isOfType(rr: RR, type: number): boolean {
   return rr.type === type || (rr.type === T.RRSIG && coveredType(rr) === type);
 }
 
-/** Presentation form of an A or AAAA RDATA; undefined when the length is wrong. */
-export function addressOf(rr: RR): string | undefined {
-  if (rr.type === T.A && rr.rdata.length === 4) return decodeA(rr.rdata);
-  if (rr.type === T.AAAA && rr.rdata.length === 16) return decodeAaaa(rr.rdata);
-  return undefined;
-}
+export { addressOf } from '../wire/rdata.js';
 
 /** Replaces the `owner` suffix of `name` with `target` (DNAME substitution, RFC 6672 §2.2); undefined when too long. */
 export function substituteSuffix(name: Name, owner: Name, target: Name): Name | undefined {

@@ -105,6 +105,13 @@ function noTrailing(rdata: Uint8Array, end: number, what: string): void {
   if (end !== rdata.length) throw new WireError('RDATA_TRAILING', `${what} RDATA has ${rdata.length - end} octets after its last field`);
 }
 
+/** Presentation form of an A or AAAA record's address; undefined for other types or a wrong RDATA length. */
+export function addressOf(rr: { type: number; rdata: Uint8Array }): string | undefined {
+  if (rr.type === T.A && rr.rdata.length === 4) return decodeA(rr.rdata);
+  if (rr.type === T.AAAA && rr.rdata.length === 16) return decodeAaaa(rr.rdata);
+  return undefined;
+}
+
 export function decodeA(rdata: Uint8Array): string {
   exactLength(rdata, 4, 'A');
   return Array.from(rdata).join('.');

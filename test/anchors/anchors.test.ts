@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
-import { loadRootHints, parseRootHints, addressFromRdata } from '../../anchors/root-hints.js';
+import { loadRootHints, parseRootHints } from '../../anchors/root-hints.js';
+import { addressOf } from '../../resolver/wire/rdata.js';
 import { loadTrustAnchors, parseTrustAnchors } from '../../anchors/trust-anchors.js';
 import { builtinRootAnchors, builtinRootHints } from '../../anchors/builtin.js';
 import { AnchorError } from '../../anchors/errors.js';
@@ -46,7 +47,7 @@ describe('root hints (named.root)', () => {
   });
 
   it('formats IPv6 per RFC 5952', () => {
-    const v6 = (hex: string): string => addressFromRdata(Uint8Array.from(Buffer.from(hex, 'hex')))!;
+    const v6 = (hex: string): string => addressOf({ type: T.AAAA, rdata: Uint8Array.from(Buffer.from(hex, 'hex')) })!;
     expect(v6('20010db8000000000000000000000001')).toBe('2001:db8::1');
     expect(v6('20010db8000000010000000000000001')).toBe('2001:db8:0:1::1');
     expect(v6('00000000000000000000000000000000')).toBe('::');
