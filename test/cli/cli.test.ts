@@ -111,11 +111,15 @@ describe('bin/daneel.js (child process, from another cwd)', () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const srv = daneelBackground(['serve', '--listen', `127.0.0.1:${port}`, '--root-hints', fixture('dead-root.hints'), '--trust-anchor', fixture('root.ds')]);
     try {
-      let reply;
-      for (let i = 0; i < 60 && !reply; i++) {
-        reply = await udpQuery({ address: '127.0.0.1', port }, buildQuery({ id: 9, name: Name.parse(NAME), type: T.TLSA, rd: true, cd: false, do: true }), { timeoutMs: 5000, tcp: false })
+      // Until the server listens, the probe is refused at once; once it listens, one try may take up to the
+      // resolver's request timeout (10 s), so each try waits longer than that. Bounded by a deadline, not a count.
+      let reply: Uint8Array | undefined;
+      const deadline = Date.now() + 40_000;
+      while (!reply && Date.now() < deadline && srv.child.exitCode === null) {
+        reply = await udpQuery({ address: '127.0.0.1', port }, buildQuery({ id: 9, name: Name.parse(NAME), type: T.TLSA, rd: true, cd: false, do: true }), { timeoutMs: 12_000, tcp: false })
           .catch(() => new Promise<undefined>((r) => setTimeout(() => r(undefined), 250)));
       }
+      expect(reply, `no reply from daneel serve; its stderr:\n${srv.stderr()}`).toBeDefined();
       const msg = decodeMessage(reply!);
       expect(msg.rcode).toBe(RCODE.SERVFAIL);
       expect(msg.flags.ra).toBe(true);
@@ -127,5 +131,5 @@ describe('bin/daneel.js (child process, from another cwd)', () => {
       srv.child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
-  });
+  }, 90_000);
 });
