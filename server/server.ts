@@ -15,7 +15,7 @@ import { silentLogger } from './logger.js';
 import type { Logger } from './logger.js';
 import { formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
-import { UdpListener } from './udp-listener.js';
+import { UdpListener, type ListenerDeps } from './udp-listener.js';
 import { ConnectionCounter, TcpListener } from './tcp-listener.js';
 
 export interface DnsServerOptions {
@@ -23,6 +23,9 @@ export interface DnsServerOptions {
   limits?: Partial<ServerLimits>;
   logger?: Logger;
 }
+
+/** Tries at finding a port free for both UDP and TCP when listening on port 0. */
+const PORT_ZERO_ATTEMPTS = 8;
 
 export class DnsServer {
   readonly limits: ServerLimits;
@@ -47,12 +50,7 @@ export class DnsServer {
     const bound: ListenAddress[] = [];
     try {
       for (const where of this.opts.listen) {
-        const udp = new UdpListener(where, deps);
-        this.listeners.push(udp);
-        const got = await udp.start();
-        const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
-        this.listeners.push(tcp);
-        await tcp.start();
+        const got = await this.bindPair(where, deps);
         bound.push(got);
         this.logger.info({ listen: formatListenAddress(got) }, 'listening on UDP and TCP');
       }
@@ -61,6 +59,28 @@ export class DnsServer {
       throw err;
     }
     return bound;
+  }
+
+  /**
+   * UDP then TCP on the same port. With port 0 the kernel's UDP pick may already be taken for TCP (an outgoing
+   * connection's ephemeral port, say): then both are released and another pair is tried, a few times.
+   */
+  private async bindPair(where: ListenAddress, deps: ListenerDeps): Promise<ListenAddress> {
+    for (let attempt = 1; ; attempt++) {
+      const udp = new UdpListener(where, deps);
+      this.listeners.push(udp);
+      const got = await udp.start();
+      const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
+      this.listeners.push(tcp);
+      try {
+        await tcp.start();
+        return got;
+      } catch (err) {
+        if (where.port !== 0 || attempt >= PORT_ZERO_ATTEMPTS) throw err;
+        this.listeners = this.listeners.filter((l) => l !== udp && l !== tcp);
+        await Promise.all([udp.close(), tcp.close()]);
+      }
+    }
   }
 
   /** Stops taking queries, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import dgram from 'node:dgram';
 import { daneel, daneelBackground, fixture } from './run.js';
+import { freeDnsPort } from '../support/ports.js';
 import { runQuery, exitCodeFor, QUERY_EXIT } from '../../cli/commands/query.js';
 import { FakeResolver, rr, rrsig } from '../server/fake-resolver.js';
 import { EDE, bogus, indeterminate, insecure, secure } from '../../resolver/dnssec/verdict.js';
@@ -105,10 +105,7 @@ describe('bin/daneel.js (child process, from another cwd)', () => {
   });
 
   it('serve: answers over UDP with SERVFAIL + EDE when the root is unreachable, logs JSON to stderr, stops on SIGTERM', async () => {
-    const probe = dgram.createSocket('udp4');
-    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', r));
-    const port = probe.address().port;
-    await new Promise<void>((r) => probe.close(() => r()));
+    const port = await freeDnsPort();
     const srv = daneelBackground(['serve', '--listen', `127.0.0.1:${port}`, '--root-hints', fixture('dead-root.hints'), '--trust-anchor', fixture('root.ds')]);
     try {
       // Until the server listens, the probe is refused at once; once it listens, one try may take up to the

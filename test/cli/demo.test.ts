@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import dgram from 'node:dgram';
+import { freeDnsPort } from '../support/ports.js';
 
 const SCRIPT = fileURLToPath(new URL('../../demo/run.sh', import.meta.url));
 const haveTool = (t: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${t}`]); return true; } catch { return false; } };
@@ -22,19 +22,11 @@ function alive(pid: number): boolean {
   try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
-
 describe.skipIf(!ready)('demo/run.sh --once', () => {
   it('shows ad on the TLSA answers, SERVFAIL + EDE on the altered one, and stops its own processes', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'daneel-demo-test-')), 'work');
     // A prefix of our own, so a demo someone left running on 127.53.0.x does not clash.
-    const env = { ...process.env, DEMO_DIR: dir, DEMO_NET: '127.54.7', DEMO_PORT: String(await freeUdpPort()) };
+    const env = { ...process.env, DEMO_DIR: dir, DEMO_NET: '127.54.7', DEMO_PORT: String(await freeDnsPort()) };
     const out = await new Promise<{ code: number | null; text: string }>((resolve) => {
       const child = spawn('bash', [SCRIPT, '--once'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';

@@ -13,6 +13,7 @@ import { RCODE, T } from '../../resolver/wire/types.js';
 import { EDE, bogus, secure } from '../../resolver/dnssec/verdict.js';
 import { TransportError } from '../../resolver/transport/transport.js';
 import { FakeResolver, rr, rrsig } from './fake-resolver.js';
+import { freeDnsPort } from '../support/ports.js';
 
 const NAME = '_443._tcp.js.example.fr.';
 const servers: DnsServer[] = [];
@@ -131,7 +132,9 @@ describe('DnsServer over real UDP and TCP sockets', () => {
   });
 
   it('graceful close: an in-flight query is still answered, then the port is free', async () => {
-    const { port, server } = await start(['127.0.0.1:0']);
+    // A fixed port below Linux's ephemeral range (32768–60999): no outgoing connection of another test can take
+    // it between our close and the re-bind, as could happen with a port-0 pick.
+    const { port, server } = await start([`127.0.0.1:${await freeDnsPort()}`]);
     const slow = udpQuery({ address: '127.0.0.1', port }, query('slow.example.', T.A), { timeoutMs: 2000, tcp: false });
     await new Promise((r) => setTimeout(r, 50));
     await server.close();
