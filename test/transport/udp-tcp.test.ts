@@ -82,9 +82,8 @@ describe('udpQuery', () => {
 
   it('fails at once with REFUSED on a closed port (ICMP port unreachable)', async () => {
     const port = await closedUdpPort();
-    const t0 = Date.now();
-    await expectCode(udpQuery({ address: '127.0.0.1', port }, makeQuery('a.example.'), { timeoutMs: 3000, tcp: false }), 'REFUSED');
-    expect(Date.now() - t0).toBeLessThan(1000);
+    // REFUSED (not TIMEOUT) can only come from the ICMP error, so no wall-clock assertion is needed.
+    await expectCode(udpQuery({ address: '127.0.0.1', port }, makeQuery('a.example.'), { timeoutMs: 30_000, tcp: false }), 'REFUSED');
   });
 
   it('honours an abort signal', async () => {

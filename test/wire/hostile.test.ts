@@ -81,13 +81,12 @@ describe('hostile packets', () => {
     expect(outcome(rawMessage({ qd: 1 }, question([1, 0x61, 0xbf, 0])))).toBe('NAME_BAD_LABEL_TYPE');
   });
 
+  // The count check comes before any record is read: MSG_BAD_COUNTS, not MSG_TRUNCATED after 65535 tries.
   it('fails fast on counts the message cannot hold', () => {
-    const start = process.hrtime.bigint();
     const huge = rawMessage({ qd: 65535, an: 65535, ns: 65535, ar: 65535 }, new Array<number>(28).fill(0));
     expect(huge.length).toBe(40);
     expect(outcome(huge)).toBe('MSG_BAD_COUNTS');
     expect(outcome(rawMessage({ an: 65535 }, new Array<number>(28).fill(0)))).toBe('MSG_BAD_COUNTS');
-    expect(Number(process.hrtime.bigint() - start) / 1e6).toBeLessThan(50);
   });
 
   it('rejects an RDLENGTH past the end and a header shorter than 12 octets', () => {
