@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast pure/unit tests, and tests against the real signed hierarchy (NSD/BIND/Knot + Unbound in a
-// network namespace), which share one global set-up.
-const hierarchy = existsSync('test/hierarchy/global-setup.ts');
+// Two projects: pure and local-socket tests, and tests against the real signed hierarchy (NSD/BIND/Knot + Unbound
+// in a network namespace, needs root), which share one global set-up and run one file at a time.
 
 export default defineConfig({
   test: {
@@ -16,18 +14,16 @@ export default defineConfig({
           testTimeout: 60_000,
         },
       },
-      ...(hierarchy
-        ? [{
-            test: {
-              name: 'hierarchy',
-              include: ['test/hierarchy/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-              globalSetup: ['test/hierarchy/global-setup.ts'],
-              testTimeout: 120_000,
-              hookTimeout: 300_000,
-              fileParallelism: false,
-            },
-          }]
-        : []),
+      {
+        test: {
+          name: 'hierarchy',
+          include: ['test/hierarchy/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/hierarchy/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });
