@@ -33,15 +33,17 @@ write_root_anchor() {
 
 # write_nsd_conf FILE KIND ADDRESS... -> one NSD instance serving KIND's zones on ADDRESS...
 write_nsd_conf() {
-  local file=$1 kind=$2 zone addr state="$WORKDIR/$2"
+  local file=$1 kind=$2 zone addr state="$WORKDIR/$2" ip4=no ip6=no
   shift 2
   mkdir -p "$state"
+  for addr in "$@"; do if [[ $addr == *:* ]]; then ip6=yes; else ip4=yes; fi; done
   {
     echo "server:"
     for addr in "$@"; do echo "  ip-address: $addr"; done
     cat <<EOF
   port: 53
-  do-ip6: no
+  do-ip4: $ip4
+  do-ip6: $ip6
   username: ""
   chroot: ""
   zonesdir: "$WORKDIR/zones"
@@ -55,9 +57,16 @@ write_nsd_conf() {
   hide-version: yes
   # a TLSA RRset of ~1.9 kB must be truncated in UDP answers (RFC 6891 §7)
   ipv4-edns-size: 1232
+  ipv6-edns-size: 1232
 remote-control:
   control-enable: no
 EOF
+    if [ "$kind" = root ]; then
+      # every query the root sees goes to dnstap-collector.mjs (started first by start.sh), which writes
+      # logs/root-queries.log: the tests read what QNAME minimisation sent over the wire
+      printf 'dnstap:\n  dnstap-enable: yes\n  dnstap-socket-path: "%s"\n  dnstap-log-auth-query-messages: yes\n' \
+        "$WORKDIR/root-dnstap.sock"
+    fi
     for zone in $(zones_served_by "$kind"); do
       printf 'zone:\n  name: "%s"\n  zonefile: "%s.signed"\n' "$zone" "$(zone_file_base "$zone")"
     done
@@ -128,7 +137,8 @@ write_unbound_conf() {
 server:
   interface: $ADDR_UNBOUND
   port: 53
-  do-ip6: no
+  # the v6only zone's only server has an IPv6 address (fd53::1, inside the namespace)
+  do-ip6: yes
   username: ""
   chroot: ""
   directory: "$WORKDIR"
@@ -161,9 +171,10 @@ write_info_json() {
     printf '{\n  "workdir": "%s",\n  "netns": "%s",\n' "$WORKDIR" "$NETNS"
     printf '  "rootHints": "%s",\n  "trustAnchor": "%s",\n' "$WORKDIR/root.hints" "$WORKDIR/root.anchor"
     printf '  "unbound": "%s",\n' "$ADDR_UNBOUND"
+    printf '  "rootQueryLog": "%s",\n' "$WORKDIR/logs/root-queries.log"
     printf '  "rootServers": ["%s", "%s"],\n' "$ADDR_ROOT_A" "$ADDR_ROOT_B"
-    printf '  "servers": { "root": "%s", "nsd": "%s", "bind": "%s", "knot": "%s", "closed": "%s", "silent": "%s" },\n' \
-      "$ADDR_ROOT_A" "$ADDR_NSD" "$ADDR_BIND" "$ADDR_KNOT" "$ADDR_CLOSED" "$ADDR_SILENT"
+    printf '  "servers": { "root": "%s", "nsd": "%s", "bind": "%s", "knot": "%s", "closed": "%s", "silent": "%s", "nsd6": "%s" },\n' \
+      "$ADDR_ROOT_A" "$ADDR_NSD" "$ADDR_BIND" "$ADDR_KNOT" "$ADDR_CLOSED" "$ADDR_SILENT" "$ADDR_NSD6"
     printf '  "zones": {'
     for zone in "${ZONES[@]}"; do
       kinds=$(sed 's/,/", "/g' <<<"${SERVERS[$zone]}")

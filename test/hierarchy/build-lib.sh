@@ -4,12 +4,18 @@
 
 # ns_records ZONE -> apex NS records and their addresses (ns1, ns2, … in manifest order)
 ns_records() {
-  local zone=$1 i=0 kind
+  local zone=$1 i=0 kind addr
   IFS=',' read -ra kinds <<<"${SERVERS[$zone]}"
   for kind in "${kinds[@]}"; do
     i=$((i + 1))
+    addr=$(server_addr "$kind")
     printf '%s\t3600\tIN\tNS\tns%d.%s\n' "$zone" "$i" "$zone"
-    printf 'ns%d.%s\t3600\tIN\tA\t%s\n' "$i" "$zone" "$(server_addr "$kind")"
+    # an IPv6-only server gets AAAA glue and nothing else: only a resolver that speaks IPv6 can reach it
+    if [[ $addr == *:* ]]; then
+      printf 'ns%d.%s\t3600\tIN\tAAAA\t%s\n' "$i" "$zone" "$addr"
+    else
+      printf 'ns%d.%s\t3600\tIN\tA\t%s\n' "$i" "$zone" "$addr"
+    fi
   done
 }
 

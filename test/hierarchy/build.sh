@@ -46,6 +46,7 @@ write_root_anchor "$WORKDIR/root.anchor"
 check_no_ancestor_on_same_server
 write_nsd_conf "$WORKDIR/nsd-root.conf" root "$ADDR_ROOT_A" "$ADDR_ROOT_B"
 write_nsd_conf "$WORKDIR/nsd.conf" nsd "$ADDR_NSD"
+write_nsd_conf "$WORKDIR/nsd6.conf" nsd6 "$ADDR_NSD6"
 write_named_conf "$WORKDIR/named.conf"
 write_knot_conf "$WORKDIR/knot.conf"
 write_unbound_conf "$WORKDIR/unbound.conf"

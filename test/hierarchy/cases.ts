@@ -144,6 +144,10 @@ const transportCases: HierarchyCase[] = [
     note: 'ns1 is bound but never answers (silent.mjs), ns2 (NSD) answers after the timeout' },
   { id: 'ns-without-glue', qname: 'www.noglue.example.', qtype: 'A', expect: SECURE_ANSWER,
     note: 'delegated to ns-noglue.lab. (out of bailiwick, no glue): the NS address needs its own lookup' },
+  { id: 'ipv6-only-a', qname: 'www.v6only.example.', qtype: 'A', expect: SECURE_ANSWER,
+    note: 'the only NS of v6only.example. has AAAA glue only (NSD on fd53::1 inside the namespace): reached over IPv6' },
+  { id: 'ipv6-only-tlsa', qname: '_443._tcp.www.v6only.example.', qtype: 'TLSA', expect: SECURE_ANSWER,
+    note: 'TLSA in the IPv6-only zone; with --do-ip6 no it is SERVFAIL, EDE 22 (test/e2e/switches.test.ts)' },
 ];
 
 const daneCases: HierarchyCase[] = [

@@ -17,7 +17,7 @@ import type { DaneMtlsFixtures } from './dane-fixtures.js';
 const execFileAsync = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 
-export type ServerKind = 'root' | 'nsd' | 'bind' | 'knot' | 'closed' | 'silent';
+export type ServerKind = 'root' | 'nsd' | 'bind' | 'knot' | 'closed' | 'silent' | 'nsd6';
 
 export interface HierarchyZone {
   servers: ServerKind[];
@@ -38,6 +38,8 @@ export interface HierarchyInfo {
   trustAnchor: string;
   /** Address of the reference resolver (Unbound 1.17), port 53. */
   unbound: string;
+  /** "QNAME<TAB>QTYPE" lines, one per query the root NSD received (dnstap, dnstap-collector.mjs). */
+  rootQueryLog: string;
   /** Addresses of a.root-servers.lab. and b.root-servers.lab. (one NSD instance serving only the root). */
   rootServers: string[];
   /** Address of each authoritative server kind, port 53 ('closed' and 'silent' never answer). */

@@ -14,6 +14,9 @@ ADDR_KNOT=127.53.3.1     # Knot (knotd): example. and optout.fr.
 ADDR_UNBOUND=127.53.0.53 # the reference validating resolver
 ADDR_CLOSED=127.53.9.1   # nothing listens here: the kernel answers ICMP port unreachable
 ADDR_SILENT=127.53.9.2   # silent.mjs binds UDP+TCP 53 here and never answers
+# IPv6 exists only inside the namespace: fd53::/64 (RFC 4193 unique-local) on its lo, never routed anywhere.
+V6_PREFIX=fd53::
+ADDR_NSD6=fd53::1        # a third NSD instance, IPv6 only: the v6only zones' sole server (AAAA glue only)
 
 # Fixed signature validity window (RFC 4034 §3.1.5); bogus cases use other windows on purpose.
 SIG_INCEPTION=20240101000000
@@ -28,6 +31,7 @@ server_addr() {
     knot) echo "$ADDR_KNOT" ;;
     closed) echo "$ADDR_CLOSED" ;;
     silent) echo "$ADDR_SILENT" ;;
+    nsd6) echo "$ADDR_NSD6" ;;
     *) echo "unknown server kind: $1" >&2; return 1 ;;
   esac
 }

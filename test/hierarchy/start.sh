@@ -18,6 +18,8 @@ in_netns ip link set lo up
 for addr in "$ADDR_ROOT_A" "$ADDR_ROOT_B" "$ADDR_NSD" "$ADDR_BIND" "$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_SILENT"; do
   in_netns ip addr add "$addr/32" dev lo
 done
+# IPv6 inside the namespace only (lo also has ::1 once up); nodad: usable at once, lo needs no duplicate detection
+in_netns ip addr add "$ADDR_NSD6/64" dev lo nodad
 
 mkdir -p "$WORKDIR/logs"
 : >"$WORKDIR/pids"
@@ -30,8 +32,16 @@ launch() {
   echo "$name $!" >>"$WORKDIR/pids"
 }
 
+# the root's dnstap reader must listen before NSD connects (NSD retries only after a back-off)
+launch dnstap node "$HERE/dnstap-collector.mjs" "$WORKDIR/root-dnstap.sock" "$WORKDIR/logs/root-queries.log"
+deadline=$((SECONDS + 10))
+until [ -S "$WORKDIR/root-dnstap.sock" ]; do
+  [ $SECONDS -lt $deadline ] || { echo "dnstap collector did not listen on $WORKDIR/root-dnstap.sock" >&2; exit 1; }
+  sleep 0.1
+done
 launch nsd-root nsd -d -c "$WORKDIR/nsd-root.conf"
 launch nsd nsd -d -c "$WORKDIR/nsd.conf"
+launch nsd6 nsd -d -c "$WORKDIR/nsd6.conf"
 launch named named -g -c "$WORKDIR/named.conf"
 launch knotd knotd -c "$WORKDIR/knot.conf"
 launch silent node "$HERE/silent.mjs" "$ADDR_SILENT" 53
@@ -52,6 +62,7 @@ wait_for() {
 wait_for nsd-root "$ADDR_ROOT_A" .
 wait_for nsd-root "$ADDR_ROOT_B" .
 wait_for nsd "$ADDR_NSD" fr.
+wait_for nsd6 "$ADDR_NSD6" v6only.example.
 wait_for named "$ADDR_BIND" lab.
 wait_for knotd "$ADDR_KNOT" example.
 # the silent listener cannot be polled with dig (it never answers): wait until its sockets are bound

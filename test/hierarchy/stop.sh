@@ -9,7 +9,7 @@ WORKDIR=$(realpath -m "${1:-$DEFAULT_WORKDIR}")
 # expected_command NAME -> the program a recorded PID must still be running (guards PID reuse)
 expected_command() {
   case "$1" in
-    nsd|nsd-root) echo nsd ;; named) echo named ;; knotd) echo knotd ;; unbound) echo unbound ;; silent) echo node ;;
+    nsd|nsd-root|nsd6) echo nsd ;; named) echo named ;; knotd) echo knotd ;; unbound) echo unbound ;; silent|dnstap) echo node ;;
   esac
 }
 
