@@ -8,6 +8,7 @@ import { Name } from '../../../resolver/wire/name.js';
 import { CLASS_IN, T, type RR } from '../../../resolver/wire/types.js';
 import { keyTag } from '../../../resolver/dnssec/keytag.js';
 import { signedData } from '../../../resolver/dnssec/signed-data.js';
+import type { RrsigFixedFields } from '../../../resolver/dnssec/records.js';
 
 export const n = (text: string): Name => Name.parse(text.endsWith('.') ? text : `${text}.`);
 
@@ -39,14 +40,7 @@ export const rdata = {
   ]),
 };
 
-export interface RrsigFields {
-  typeCovered: number;
-  algorithm: number;
-  labels: number;
-  originalTtl: number;
-  expiration: number;
-  inception: number;
-  keyTag: number;
+export interface RrsigFields extends RrsigFixedFields {
   signer: string | Name;
   signature: Uint8Array;
 }
