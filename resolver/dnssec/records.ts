@@ -2,8 +2,9 @@
  * Typed views of DNSSEC RDATA (RFC 4034 §2–§5, RFC 5155 §3–§4), decoded from the exact wire bytes.
  * The raw bytes stay in the RR; these views are for logic, never for re-encoding what a signature covers.
  */
-import { Name } from '../wire/name.js';
+import type { Name } from '../wire/name.js';
 import { WireError } from '../wire/errors.js';
+import { rdataAtLeast, rdataView, readRdataName } from '../wire/rdata-read.js';
 
 export interface Dnskey {
   flags: number;
@@ -66,24 +67,16 @@ export const DNSKEY_REVOKE = 0x0080;
 /** NSEC3 opt-out flag (RFC 5155 §3.1.2.1). */
 export const NSEC3_OPT_OUT = 0x01;
 
-function need(rdata: Uint8Array, n: number, what: string): void {
-  if (rdata.length < n) throw new WireError('RDATA_TRUNCATED', `${what} RDATA of ${rdata.length} octets is shorter than ${n}`);
-}
-
-function view(rdata: Uint8Array): DataView {
-  return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength);
-}
-
 export function decodeDnskey(rdata: Uint8Array): Dnskey {
-  need(rdata, 5, 'DNSKEY');
-  const v = view(rdata);
+  rdataAtLeast(rdata, 5, 'DNSKEY');
+  const v = rdataView(rdata);
   return { flags: v.getUint16(0), protocol: rdata[2]!, algorithm: rdata[3]!, publicKey: rdata.subarray(4) };
 }
 
 export function decodeRrsig(rdata: Uint8Array): Rrsig {
-  need(rdata, 19, 'RRSIG');
-  const v = view(rdata);
-  const signer = decodeUncompressedName(rdata, 18, 'RRSIG signer');
+  rdataAtLeast(rdata, 19, 'RRSIG');
+  const v = rdataView(rdata);
+  const signer = readRdataName(rdata, 18, 'RRSIG signer');
   return {
     typeCovered: v.getUint16(0),
     algorithm: rdata[2]!,
@@ -99,24 +92,24 @@ export function decodeRrsig(rdata: Uint8Array): Rrsig {
 }
 
 export function decodeDs(rdata: Uint8Array): Ds {
-  need(rdata, 5, 'DS');
-  const v = view(rdata);
+  rdataAtLeast(rdata, 5, 'DS');
+  const v = rdataView(rdata);
   return { keyTag: v.getUint16(0), algorithm: rdata[2]!, digestType: rdata[3]!, digest: rdata.subarray(4) };
 }
 
 export function decodeNsec(rdata: Uint8Array): Nsec {
-  const next = decodeUncompressedName(rdata, 0, 'NSEC next name');
+  const next = readRdataName(rdata, 0, 'NSEC next name');
   return { next: next.name, types: TypeBitmap.decode(rdata.subarray(next.next)) };
 }
 
 export function decodeNsec3(rdata: Uint8Array): Nsec3 {
-  need(rdata, 5, 'NSEC3');
-  const v = view(rdata);
+  rdataAtLeast(rdata, 5, 'NSEC3');
+  const v = rdataView(rdata);
   const saltLen = rdata[4]!;
-  need(rdata, 5 + saltLen + 1, 'NSEC3');
+  rdataAtLeast(rdata, 5 + saltLen + 1, 'NSEC3');
   const hashLen = rdata[5 + saltLen]!;
   const hashStart = 6 + saltLen;
-  need(rdata, hashStart + hashLen, 'NSEC3');
+  rdataAtLeast(rdata, hashStart + hashLen, 'NSEC3');
   if (hashLen === 0) throw new WireError('RDATA_MALFORMED', 'NSEC3 next hashed owner name is empty');
   return {
     hashAlgorithm: rdata[0]!,
@@ -129,25 +122,13 @@ export function decodeNsec3(rdata: Uint8Array): Nsec3 {
 }
 
 export function decodeNsec3Param(rdata: Uint8Array): Nsec3Param {
-  need(rdata, 5, 'NSEC3PARAM');
-  const v = view(rdata);
+  rdataAtLeast(rdata, 5, 'NSEC3PARAM');
+  const v = rdataView(rdata);
   const saltLen = rdata[4]!;
-  need(rdata, 5 + saltLen, 'NSEC3PARAM');
+  rdataAtLeast(rdata, 5 + saltLen, 'NSEC3PARAM');
   return { hashAlgorithm: rdata[0]!, flags: rdata[1]!, iterations: v.getUint16(2), salt: rdata.subarray(5, 5 + saltLen) };
 }
 
-/** RDATA names in DNSSEC types are never compressed (RFC 4034 §3.1.7, §4.1.1). */
-function decodeUncompressedName(rdata: Uint8Array, offset: number, what: string): { name: Name; next: number } {
-  let pos = offset;
-  for (;;) {
-    if (pos >= rdata.length) throw new WireError('RDATA_TRUNCATED', `${what} runs past the end of the RDATA`);
-    const len = rdata[pos]!;
-    if (len === 0) break;
-    if (len > 63) throw new WireError('RDATA_MALFORMED', `${what} is compressed or has a bad label length ${len}`);
-    pos += len + 1;
-  }
-  return Name.decode(rdata, offset);
-}
 
 /** The type bit maps field of NSEC and NSEC3 (RFC 4034 §4.1.2). */
 export class TypeBitmap {

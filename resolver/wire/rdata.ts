@@ -4,6 +4,7 @@
  */
 import { Name } from './name.js';
 import { WireError } from './errors.js';
+import { rdataAtLeast, rdataView, readRdataName } from './rdata-read.js';
 import { T, typeName } from './types.js';
 import { toBase32Hex, toBase64, toHex } from './encoding.js';
 import { decodeDnskey, decodeDs, decodeNsec, decodeNsec3, decodeNsec3Param, decodeRrsig } from '../dnssec/records.js';
@@ -76,30 +77,10 @@ export interface Tlsa {
   data: Uint8Array;
 }
 
-function view(rdata: Uint8Array): DataView {
-  return new DataView(rdata.buffer, rdata.byteOffset, rdata.byteLength);
-}
-
 function exactLength(rdata: Uint8Array, n: number, what: string): void {
   if (rdata.length !== n) throw new WireError('RDATA_BAD_LENGTH', `${what} RDATA has ${rdata.length} octets, expected ${n}`);
 }
 
-function atLeast(rdata: Uint8Array, n: number, what: string): void {
-  if (rdata.length < n) throw new WireError('RDATA_TRUNCATED', `${what} RDATA of ${rdata.length} octets is shorter than ${n}`);
-}
-
-/** An uncompressed name inside RDATA (stored RDATA is always decompressed); it must not run past the RDATA. */
-function nameAt(rdata: Uint8Array, offset: number, what: string): { name: Name; next: number } {
-  let pos = offset;
-  for (;;) {
-    if (pos >= rdata.length) throw new WireError('RDATA_TRUNCATED', `${what} runs past the end of the RDATA`);
-    const len = rdata[pos]!;
-    if (len === 0) break;
-    if (len > 63) throw new WireError('RDATA_MALFORMED', `${what} has label octet 0x${len.toString(16)} (compressed or bad type)`);
-    pos += len + 1;
-  }
-  return Name.decode(rdata, offset);
-}
 
 function noTrailing(rdata: Uint8Array, end: number, what: string): void {
   if (end !== rdata.length) throw new WireError('RDATA_TRAILING', `${what} RDATA has ${rdata.length - end} octets after its last field`);
@@ -120,7 +101,7 @@ export function decodeA(rdata: Uint8Array): string {
 /** RFC 5952 §4 text: lowercase, no leading zeros, the longest run (>= 2) of zero groups shortened to `::`. */
 export function decodeAaaa(rdata: Uint8Array): string {
   exactLength(rdata, 16, 'AAAA');
-  const v = view(rdata);
+  const v = rdataView(rdata);
   const groups = Array.from({ length: 8 }, (_, i) => v.getUint16(i * 2));
   let bestStart = -1;
   let bestLen = 1;
@@ -140,14 +121,14 @@ export function decodeAaaa(rdata: Uint8Array): string {
 
 /** The single target name of NS, CNAME, DNAME, PTR (and MD, MF, MB, MG, MR). */
 export function decodeTargetName(rdata: Uint8Array): Name {
-  const { name, next } = nameAt(rdata, 0, 'target name');
+  const { name, next } = readRdataName(rdata, 0, 'target name');
   noTrailing(rdata, next, 'target name');
   return name;
 }
 
 export function decodeSoa(rdata: Uint8Array): Soa {
-  const m = nameAt(rdata, 0, 'SOA MNAME');
-  const r = nameAt(rdata, m.next, 'SOA RNAME');
+  const m = readRdataName(rdata, 0, 'SOA MNAME');
+  const r = readRdataName(rdata, m.next, 'SOA RNAME');
   exactLength(rdata.subarray(r.next), 20, 'SOA counters in');
   const v = new DataView(rdata.buffer, rdata.byteOffset + r.next, 20);
   return {
@@ -157,10 +138,10 @@ export function decodeSoa(rdata: Uint8Array): Soa {
 }
 
 export function decodeMx(rdata: Uint8Array): Mx {
-  atLeast(rdata, 3, 'MX');
-  const x = nameAt(rdata, 2, 'MX exchange');
+  rdataAtLeast(rdata, 3, 'MX');
+  const x = readRdataName(rdata, 2, 'MX exchange');
   noTrailing(rdata, x.next, 'MX');
-  return { preference: view(rdata).getUint16(0), exchange: x.name };
+  return { preference: rdataView(rdata).getUint16(0), exchange: x.name };
 }
 
 /** <character-string>s (RFC 1035 §3.3): each a length octet and that many octets; TXT needs at least one. */
@@ -177,20 +158,20 @@ export function decodeCharacterStrings(rdata: Uint8Array, what = 'TXT'): Uint8Ar
 }
 
 export function decodeTxt(rdata: Uint8Array): Uint8Array[] {
-  atLeast(rdata, 1, 'TXT');
+  rdataAtLeast(rdata, 1, 'TXT');
   return decodeCharacterStrings(rdata);
 }
 
 export function decodeSrv(rdata: Uint8Array): Srv {
-  atLeast(rdata, 7, 'SRV');
-  const v = view(rdata);
-  const t = nameAt(rdata, 6, 'SRV target');
+  rdataAtLeast(rdata, 7, 'SRV');
+  const v = rdataView(rdata);
+  const t = readRdataName(rdata, 6, 'SRV target');
   noTrailing(rdata, t.next, 'SRV');
   return { priority: v.getUint16(0), weight: v.getUint16(2), port: v.getUint16(4), target: t.name };
 }
 
 export function decodeTlsa(rdata: Uint8Array): Tlsa {
-  atLeast(rdata, 3, 'TLSA');
+  rdataAtLeast(rdata, 3, 'TLSA');
   return { usage: rdata[0]!, selector: rdata[1]!, mtype: rdata[2]!, data: rdata.subarray(3) };
 }
 
