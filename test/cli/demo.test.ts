@@ -1,8 +1,9 @@
 /**
  * The newcomer's demo, end to end: demo/run.sh --once signs a private hierarchy with ldns, serves it with NSD on
  * loopback port 53, starts `daneel serve` and checks with dig that TLSA answers carry AD and that a record altered
- * after signing gives SERVFAIL + EDE. Needs root and the Debian tools (nsd, ldnsutils, dig); the script would
- * install missing ones with apt, which a test must not do, so without them the test is skipped.
+ * after signing gives SERVFAIL + EDE. Needs root and the Debian tools (nsd, ldnsutils, dig), which
+ * test/install-deps.sh installs; the script would install missing ones with apt, which a test must not do, so
+ * without them the test fails and says what is missing (never a silent skip).
  */
 import { describe, expect, it } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,7 +15,10 @@ import { freeDnsPort } from '../support/ports.js';
 
 const SCRIPT = fileURLToPath(new URL('../../demo/run.sh', import.meta.url));
 const haveTool = (t: string): boolean => { try { execFileSync('sh', ['-c', `command -v ${t}`]); return true; } catch { return false; } };
-const ready = process.getuid?.() === 0 && ['nsd', 'ldns-signzone', 'dig', 'openssl', 'ss'].every(haveTool);
+const missing = [
+  ...(process.getuid?.() === 0 ? [] : ['root']),
+  ...['nsd', 'ldns-signzone', 'dig', 'openssl', 'ss'].filter((t) => !haveTool(t)),
+];
 
 /** Running (a zombie waiting to be reaped by init counts as gone). */
 function alive(pid: number): boolean {
@@ -22,8 +26,9 @@ function alive(pid: number): boolean {
   try { return !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')); } catch { return false; }
 }
 
-describe.skipIf(!ready)('demo/run.sh --once', () => {
+describe('demo/run.sh --once', () => {
   it('shows ad on the TLSA answers, SERVFAIL + EDE on the altered one, and stops its own processes', async () => {
+    expect(missing, 'run test/install-deps.sh as root first').toEqual([]);
     const dir = join(mkdtempSync(join(tmpdir(), 'daneel-demo-test-')), 'work');
     // A prefix of our own, so a demo someone left running on 127.53.0.x does not clash.
     const env = { ...process.env, DEMO_DIR: dir, DEMO_NET: '127.54.7', DEMO_PORT: String(await freeDnsPort()) };
