@@ -1,7 +1,7 @@
 # Shared settings for build.sh / start.sh / stop.sh (sourced, not run).
 # The address plan is private to the daneel-hier network namespace: nothing here is reachable
 # from, or reaches, the host's own network.
-NETNS=daneel-hier
+NETNS=${DANEEL_NETNS:-daneel-hier}   # DANEEL_NETNS lets parallel checkouts run their own hierarchy
 DEFAULT_WORKDIR=/tmp/daneel-hier
 
 # No server hosts a zone together with one of its ancestors (build.sh checks): otherwise it would
