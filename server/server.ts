@@ -8,6 +8,7 @@
  *   await server.close();
  */
 import type { Resolver } from '../resolver/api.js';
+import type { Message } from '../resolver/wire/types.js';
 import { RequestGate } from './gate.js';
 import { DEFAULT_SERVER_LIMITS } from './limits.js';
 import type { ServerLimits } from './limits.js';
@@ -22,6 +23,8 @@ export interface DnsServerOptions {
   listen: ListenAddress[];
   limits?: Partial<ServerLimits>;
   logger?: Logger;
+  /** Observer of every answered query, e.g. metrics (server/metrics/instruments.ts). */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
@@ -46,7 +49,8 @@ export class DnsServer {
    * Returns the bound addresses; on any failure, closes what was opened and rethrows.
    */
   async start(): Promise<ListenAddress[]> {
-    const deps = { resolver: this.resolver, gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    const deps: ListenerDeps = { resolver: this.resolver, gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    if (this.opts.onAnswered) deps.onAnswered = this.opts.onAnswered;
     const bound: ListenAddress[] = [];
     try {
       for (const where of this.opts.listen) {

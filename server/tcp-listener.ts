@@ -77,6 +77,7 @@ export class TcpListener {
       const reply = await answerWire(query, this.deps.resolver, {
         protocol: 'tcp',
         signal: this.deps.signal,
+        onAnswered: (q, r) => this.deps.onAnswered?.('tcp', q, r),
         onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
       });
       if (reply && !conn.destroyed && conn.writable) conn.write(frame(reply));

@@ -3,6 +3,7 @@ import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Resolver } from '../resolver/api.js';
 import { answerWire } from './wire.js';
+import type { Message } from '../resolver/wire/types.js';
 import type { RequestGate } from './gate.js';
 import type { Logger } from './logger.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
@@ -13,6 +14,8 @@ export interface ListenerDeps {
   gate: RequestGate;
   logger: Logger;
   signal: AbortSignal;
+  /** Observer of every answered query (metrics), passed to the request handler. */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 export class UdpListener {
@@ -46,6 +49,7 @@ export class UdpListener {
     answerWire(bytes, this.deps.resolver, {
       protocol: 'udp',
       signal: this.deps.signal,
+      onAnswered: (q, r) => this.deps.onAnswered?.('udp', q, r),
       onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
     })
       .then((reply) => this.send(reply, rinfo))

@@ -7,12 +7,16 @@ import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { createResolver } from '../../resolver/resolve.js';
 import { DnsServer } from '../../server/server.js';
+import { createMetricsRegistry } from '../../server/metrics/registry.js';
+import { createDaneelMetrics, instrumentResolver, instrumentTransport, registerSocketStats } from '../../server/metrics/instruments.js';
 import { parseListenAddress, ServerError } from '../../server/listen-address.js';
 import type { ListenAddress } from '../../server/listen-address.js';
 import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
+import { addHttpOptions, httpOptionsFromFlags, startHttp } from './serve-http.js';
+import type { HttpFlags } from './serve-http.js';
 
-export interface ServeFlags extends ResolverFlags {
+export interface ServeFlags extends ResolverFlags, HttpFlags {
   listen: string[];
   logLevel: string;
 }
@@ -32,21 +36,27 @@ function parseListen(values: string[]): ListenAddress[] {
 /** Starts the server; resolves with a stop function. Throws UsageError for bad flags or files. */
 export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promise<void>; bound: ListenAddress[] }> {
   const listen = parseListen(flags.listen);
+  const http = httpOptionsFromFlags(flags);
   const logger = pino({ level: flags.logLevel, base: { name: 'daneel' } }, pino.destination(2));
   const config = resolverConfigFromFlags(flags);
   if (config.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
-  const resolver = createResolver({ ...config, logger });
-  const server = new DnsServer(resolver, { listen, logger });
+  const metrics = createDaneelMetrics(createMetricsRegistry());
+  const resolver = instrumentResolver(createResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }), metrics);
+  const server = new DnsServer(resolver, { listen, logger, onAnswered: (p, q, r) => metrics.onAnswered(p, q, r) });
+  registerSocketStats(metrics.registry, server);
   let bound: ListenAddress[];
+  let stopHttp = async (): Promise<void> => undefined;
   try {
     bound = await server.start();
+    if (http) stopHttp = await startHttp(resolver, metrics, http, logger);
   } catch (err) {
+    await server.close();
     await resolver.close();
     throw err;
   }
   logger.info({ anchors: config.trustAnchors.length, rootHints: config.rootHints.length }, 'daneel serving');
   const stop = async (): Promise<void> => {
-    await server.close();
+    await Promise.all([server.close(), stopHttp()]);
     await resolver.close();
     logger.flush();
   };
@@ -59,6 +69,7 @@ export function register(program: Command): void {
     .description('answer DNS queries over UDP and TCP with DNSSEC validation')
     .option('--listen <addr:port>', 'listen address, e.g. 127.0.0.1:5300 or [::1]:53 (repeatable)', collect, [])
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+  addHttpOptions(cmd);
   addResolverOptions(cmd).action(async (o: ServeFlags) => {
     let running: Awaited<ReturnType<typeof startServe>>;
     try {
