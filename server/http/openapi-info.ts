@@ -1,6 +1,6 @@
 /** The OpenAPI document's header; the paths come from the route schemas (@fastify/swagger). */
 export const OPENAPI_DEFINITION = {
-  openapi: '3.0.3',
+  openapi: '3.1.0',
   info: {
     title: 'daneel HTTP API',
     version: '0.1.0',

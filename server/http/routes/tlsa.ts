@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { lookupTarget, tlsaVerdict } from '../../../cli/commands/tlsa.js';
 import type { Target, TargetLookup } from '../../../cli/commands/tlsa.js';
 import { UsageError } from '../../../cli/config.js';
-import { toHex } from '../../../resolver/wire/encoding.js';
 import { T } from '../../../resolver/wire/types.js';
 import type { Resolver, ResolveResult } from '../../../resolver/api.js';
 import { capturingResolver } from '../capture.js';
@@ -54,7 +53,7 @@ export function registerTlsa(app: FastifyInstance, ctx: HttpContext): void {
       const shown = v.records.length === 0 ? [] : lookup.result.records;
       const records = v.records.map((r, i) => {
         const t = shown[i]!;
-        return { ...r, usage: t.usage, selector: t.selector, mtype: t.mtype, data: toHex(t.data) };
+        return { ...r, usage: t.usage, selector: t.selector, mtype: t.mtype, data: Buffer.from(t.data).toString('hex') };
       });
       const ttl = last && lookup.result.status !== 'bogus' ? answerTtl(last.answer, last.authority) ?? null : null;
       return {
