@@ -56,13 +56,17 @@ export async function inSlot<T>(ctx: HttpContext, reply: FastifyReply, work: (si
     void reply.header('retry-after', '1');
     throw new HttpApiError('BUSY', `too many requests in flight (maxConcurrentRequests = ${ctx.limits.maxConcurrentRequests}); retry later`);
   }
+  // One controller per request, aborted by the server's close or the client's; both listeners go when it ends.
   const gone = new AbortController();
   const onClose = (): void => { if (!reply.raw.writableFinished) gone.abort(); };
+  const onServerClose = (): void => gone.abort();
   reply.raw.once('close', onClose);
+  ctx.signal.addEventListener('abort', onServerClose, { once: true });
   try {
-    return await work(AbortSignal.any([ctx.signal, gone.signal]));
+    return await work(gone.signal);
   } finally {
     reply.raw.off('close', onClose);
+    ctx.signal.removeEventListener('abort', onServerClose);
     ctx.gate.leave();
   }
 }

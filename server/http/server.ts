@@ -7,6 +7,7 @@
  *   const bound = await http.start();   // [{ address: '127.0.0.1', port: 8053 }]
  *   await http.close();
  */
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { Resolver } from '../../resolver/api.js';
 import type { TrustStore } from '../../dane/pkix.js';
@@ -39,6 +40,8 @@ export class HttpServer {
 
   constructor(resolver: Resolver, private readonly opts: HttpServerOptions) {
     const limits = { ...DEFAULT_HTTP_LIMITS, ...opts.limits };
+    // Every request in flight listens for the server's close: up to maxConcurrentRequests listeners, by design.
+    setMaxListeners(limits.maxConcurrentRequests + 1, this.abort.signal);
     this.ctx = {
       resolver,
       metrics: opts.metrics,
