@@ -95,7 +95,11 @@ function guard(app: FastifyInstance, ctx: HttpContext, access: AccessCheck): voi
     const decision = access(request.socket.remoteAddress ?? '');
     if (decision === 'allow') return;
     if (decision === 'drop') {
-      request.socket.destroy();
+      // Normally the connection was already closed on arrival; this catches a policy changed since. HTTP/2
+      // forbids touching the socket behind a stream (ERR_HTTP2_NO_SOCKET_MANIPULATION): close the session.
+      const session = (request.raw as { stream?: { session?: { destroy(): void } } }).stream?.session;
+      if (session) session.destroy();
+      else request.socket.destroy();
       return reply.hijack();
     }
     return reply.code(403).send({ error: 'FORBIDDEN', message: `client ${request.socket.remoteAddress} is refused by the access policy` });

@@ -52,8 +52,9 @@ export const flagOn = (value: string | undefined): boolean => value === '1' || v
  */
 export async function inSlot<T>(ctx: HttpContext, reply: FastifyReply, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   if (!ctx.gate.tryEnter()) {
-    ctx.metrics.limitHit('http-concurrent-requests');
     void reply.header('retry-after', '1');
+    if (ctx.gate.closing) throw new HttpApiError('BUSY', 'the server is shutting down');
+    ctx.metrics.limitHit('http-concurrent-requests');
     throw new HttpApiError('BUSY', `too many requests in flight (maxConcurrentRequests = ${ctx.limits.maxConcurrentRequests}); retry later`);
   }
   // One controller per request, aborted by the server's close or the client's; both listeners go when it ends.

@@ -72,6 +72,28 @@ describe('HttpServer', () => {
     await expect(fetch(`http://127.0.0.1:${a!.port}/healthz`)).rejects.toThrow();
   });
 
+  it('a policy that turns to drop after the connection was accepted closes it at the request, HTTP/1.1 and HTTP/2', async () => {
+    let calls = 0;
+    const allowThenDrop = () => (calls++ % 2 === 0 ? 'allow' : 'drop');
+    const [plain] = await start({ access: allowThenDrop, listen: [{ address: '127.0.0.1', port: 0 }] });
+    await expect(fetch(`http://127.0.0.1:${plain!.port}/healthz`)).rejects.toThrow();
+    await server!.close();
+    calls = 0;
+    const [h2] = await start({ tls, access: allowThenDrop, listen: [{ address: '127.0.0.1', port: 0 }] });
+    const session = http2.connect(`https://127.0.0.1:${h2!.port}`, { ca: tls.cert });
+    session.on('error', () => undefined);
+    const outcome = await new Promise<string>((resolve) => {
+      const req = session.request({ ':path': '/healthz' });
+      req.on('response', (h) => resolve(`status ${String(h[':status'])}`));
+      req.on('error', () => resolve('closed'));
+      req.on('close', () => resolve('closed'));
+      req.end();
+    });
+    session.destroy();
+    expect(outcome).toBe('closed');
+    expect(calls).toBe(2);
+  });
+
   it('close() lets a request in flight finish, then refuses new work', async () => {
     const [a] = await start({ listen: [{ address: '127.0.0.1', port: 0 }] });
     const inFlight = fetch(`http://127.0.0.1:${a!.port}/resolve?name=slow.example`).then((r) => r.json());
