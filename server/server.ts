@@ -7,6 +7,7 @@
  *   const bound = await server.start();   // [{ address: '127.0.0.1', port: 5300 }]
  *   await server.close();
  */
+import { setMaxListeners } from 'node:events';
 import type { Resolver } from '../resolver/api.js';
 import type { Message } from '../resolver/wire/types.js';
 import { RequestGate } from './gate.js';
@@ -27,6 +28,9 @@ export interface DnsServerOptions {
   onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
+/** Abort listeners one request may hold on the server's signal at once (the standard transport adds up to three per upstream query). */
+const UPSTREAM_LISTENERS_PER_REQUEST = 4;
+
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
 const PORT_ZERO_ATTEMPTS = 8;
 
@@ -41,6 +45,9 @@ export class DnsServer {
   constructor(private readonly resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
     this.gate = new RequestGate(this.limits.maxConcurrentRequests);
+    // Every upstream query of every request in flight listens for this signal (transport/udp.ts, tcp.ts): a few
+    // per request by design, so Node's 10-listener leak warning would fire at 11 concurrent queries.
+    setMaxListeners(UPSTREAM_LISTENERS_PER_REQUEST * this.limits.maxConcurrentRequests, this.abort.signal);
     this.logger = opts.logger ?? silentLogger;
   }
 
