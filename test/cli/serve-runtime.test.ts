@@ -38,7 +38,6 @@ let daneelLog = '';
 let daneelExit: Promise<number | null>;
 let proxyOut = '';
 
-const inNs = (cmd: string, ...args: string[]): string => execFileSync('ip', ['netns', 'exec', NS, cmd, ...args], { cwd: work, encoding: 'utf8' });
 
 function startInNs(args: string[], onOut?: (text: string) => void): ChildProcess {
   const child = spawn('ip', ['netns', 'exec', NS, ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
