@@ -74,7 +74,7 @@ describe('flags over the file', () => {
     const o = buildOptions(undefined, { listen: ['127.0.0.1:53'] });
     expect(o).toMatchObject({ qnameMinimisation: true, doIp6: true, accessControl: [], trustAnchors: [], log: { level: 'info', queryLog: false } });
     expect(o.rateLimit.qps).toBe(0);
-    expect(problems(() => buildOptions(undefined, {}))[0]).toMatch(/listen: at least one listen address/);
+    expect(problems(() => buildOptions(undefined, {}))[0]).toMatch(/^--listen: at least one --listen ADDR:PORT is needed/);
   });
 
   it('bad flag values are reported against the flag', () => {
