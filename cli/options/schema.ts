@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseListenAddress } from '../../server/listen-address.js';
 import { parsePrefix } from '../../server/acl.js';
+import { LOG_LEVELS } from './levels.js';
 
 const MIB = 1024 * 1024;
 /** Longest TTL that DNS can carry (RFC 2181 §8: 2^31 - 1 seconds). */
@@ -30,7 +31,6 @@ const file = z.string().min(1, { error: 'must name a file' });
 const zoneName = z.string().regex(/^(\.|([^.\s]{1,63}\.)*[^.\s]{1,63}\.?)$/, { error: 'must be a domain name' });
 
 export const ACL_ACTIONS = ['allow', 'refuse', 'drop'] as const;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.strictObject({
   listen: z.array(listenAddress).min(1, { error: 'must list at least one ADDR:PORT' }).optional(),
