@@ -21,6 +21,8 @@ const SERVER = '192.0.2.1';
 const OTHER = '192.0.2.2';
 const NSD_ADDRESS = '127.0.0.1';
 const PROXY_ADDRESS = '127.0.0.2';
+/** Nothing listens here (dead.'s name server). */
+const CLOSED_ADDRESS = '127.0.0.3';
 const PROXY = new URL('../support/delay-proxy.mjs', import.meta.url).pathname;
 /** The proxy holds each reply this long, so a query is still in flight when SIGTERM arrives. */
 const PROXY_DELAY_MS = 300;
@@ -73,12 +75,12 @@ async function until(what: string, check: () => boolean | Promise<boolean>, trie
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
 /** Writes the configuration file daneel reads; `extra` is appended YAML. */
-function writeConfig(extra: string): void {
+function writeConfig(extra: string, log = 'log: { level: info }'): void {
   writeFileSync(join(work, 'daneel.yaml'), [
     `listen: [${SERVER}:53]`,
     'root-hints: root.hints', // relative: taken from the configuration file's directory
     'trust-anchors: [root.ds]',
-    'log: { level: info }',
+    log,
     extra,
   ].join('\n'));
 }
@@ -103,10 +105,19 @@ function signRoot(): void {
     `ns.root. 86400 IN A ${PROXY_ADDRESS}`,
     'probe. 3600 IN A 192.0.2.80',
     'slow. 3600 IN A 192.0.2.81',
+    'bogus. 3600 IN A 192.0.2.82', // altered after signing (below)
+    // An unsigned delegation to an address where nothing listens: the kernel refuses every query at once.
+    'dead. 3600 IN NS ns.dead.',
+    `ns.dead. 3600 IN A ${CLOSED_ADDRESS}`,
   ].join('\n') + '\n');
   const ksk = execFileSync('ldns-keygen', ['-a', 'ECDSAP256SHA256', '-k', '.'], { cwd: work, encoding: 'utf8' }).trim();
   const zsk = execFileSync('ldns-keygen', ['-a', 'ECDSAP256SHA256', '.'], { cwd: work, encoding: 'utf8' }).trim();
   execFileSync('ldns-signzone', ['-i', '20240101000000', '-e', '20360101000000', '-o', '.', '-f', 'root.signed', 'root.zone', zsk, ksk], { cwd: work });
+  // RFC 4035 §5.3: the RRSIG over bogus. A no longer verifies once its RDATA changes.
+  const signedZone = readFileSync(join(work, 'root.signed'), 'utf8');
+  const altered = signedZone.replace(/^(bogus\.\s+\d+\s+IN\s+A\s+)192\.0\.2\.82$/m, '$1192.0.2.83');
+  expect(altered).not.toBe(signedZone);
+  writeFileSync(join(work, 'root.signed'), altered);
   writeFileSync(join(work, 'root.ds'), readFileSync(join(work, `${ksk}.ds`)));
   writeFileSync(join(work, 'root.hints'), `. 3600000 IN NS ns.root.\nns.root. 3600000 IN A ${PROXY_ADDRESS}\n`);
   writeFileSync(join(work, 'nsd.conf'), `server:
@@ -192,6 +203,28 @@ describe('daneel serve --config in a network namespace', () => {
     const dropped = await dig(OTHER, 'probe.', 'A');
     expect(dropped.noReply, dropped.raw).toBe(true);
     expect((await dig(NSD_ADDRESS, 'probe.', 'A')).rcode).toBe('NOERROR');
+  });
+
+  it('logs one line per upstream failure, per validation failure (reason, EDE), and with query-log one per query', async () => {
+    writeConfig(`access-control:\n  - { prefix: ${OTHER}/32, action: drop }`, 'log: { level: info, query-log: true }');
+    expect(await reload()).toBe('reloaded');
+    const bogus = await dig(NSD_ADDRESS, 'bogus.', 'A');
+    expect(bogus.rcode, bogus.raw).toBe('SERVFAIL');
+    expect(bogus.ede, bogus.raw).toBe(6);
+    const dead = await dig(NSD_ADDRESS, 'www.dead.', 'A');
+    expect(dead.rcode, dead.raw).toBe('SERVFAIL');
+    await until('the log lines', () => /"qname":"www\.dead\."[^\n]*"msg":"query"/.test(daneelLog));
+    const lines = daneelLog.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const validation = lines.filter((l) => l['msg'] === 'validation failure');
+    expect(validation).toHaveLength(1);
+    expect(validation[0]).toMatchObject({ client: NSD_ADDRESS, qname: 'bogus.', ede: 6 });
+    expect(String(validation[0]!['reason'])).toMatch(/signature/);
+    const upstream = lines.filter((l) => l['msg'] === 'upstream failure');
+    expect(upstream.length).toBeGreaterThan(0);
+    expect(upstream.every((l) => l['address'] === CLOSED_ADDRESS && l['zone'] === 'dead.')).toBe(true);
+    const queries = lines.filter((l) => l['msg'] === 'query');
+    expect(queries.map((l) => l['qname'])).toEqual(['bogus.', 'www.dead.']);
+    expect(queries[0]).toMatchObject({ client: NSD_ADDRESS, protocol: 'udp', qtype: 1, rcode: 2, status: 'bogus' });
   });
 
   it('SIGTERM with a query in flight: the query is answered, then daneel exits 0', async () => {
