@@ -10,17 +10,15 @@
  *   npm run bench:warm                     (root; about 20 s to build the hierarchy + 4 × SECONDS)
  *   BENCH_SECONDS=5 npm run bench:warm     (shorter runs; default 10 s per phase per resolver)
  */
-import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ask, isSecureAnswer, rcodeName } from './lib/dns-client.js';
 import { runInNetns } from './lib/netns.js';
 import { startDaneel, stopResolver } from './lib/resolvers.js';
-import { adopt, stopProcess } from './lib/processes.js';
-import { envInt, fmt, percentile, table, writeResults } from './lib/report.js';
+import { runDnsperf, type PerfRun } from './lib/dnsperf.js';
+import { envInt, fmt, table, writeResults } from './lib/report.js';
 
 const NS = 'bench-hier';
 const WORKDIR = '/tmp/bench-warm';
@@ -41,48 +39,9 @@ const NAMES = ['alg8', 'alg13', 'alg14', 'alg15', 'ds2', 'nsec', 'nsec3', 'iot']
 const HIER = fileURLToPath(new URL('../test/hierarchy/', import.meta.url));
 const hierEnv = { ...process.env, DANEEL_NETNS: NS };
 
-interface PerfRun {
-  qps: number;
-  sent: number;
-  completed: number;
-  lost: number;
-  rcodes: Record<string, number>;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-/** Runs dnsperf inside the namespace (we are in it) and reads its per-query latencies and summary. */
-async function dnsperf(server: string, queryFile: string, extra: string[]): Promise<PerfRun> {
-  const args = ['-s', server, '-d', queryFile, '-l', String(SECONDS), '-D', '-c', String(CLIENTS), '-v', '-t', '5', ...extra];
-  const proc = spawn('dnsperf', args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const child = adopt('dnsperf', proc);
-  const latencies: number[] = [];
-  const rcodes: Record<string, number> = {};
-  const summary: Record<string, string> = {};
-  for await (const line of createInterface({ input: proc.stdout! })) {
-    // "> NOERROR _443._tcp.www.alg13.example. TLSA 0.000512" (a lost query: "> T name TLSA")
-    if (line.startsWith('> ')) {
-      const parts = line.split(' ');
-      const secs = Number(parts[parts.length - 1]);
-      if (parts[1] !== 'T' && Number.isFinite(secs)) latencies.push(secs * 1000);
-      rcodes[parts[1]!] = (rcodes[parts[1]!] ?? 0) + 1;
-      continue;
-    }
-    const m = /^\s+([A-Za-z ]+):\s+([\d.]+)/.exec(line);
-    if (m) summary[m[1]!.trim()] = m[2]!;
-  }
-  const code = await child.exited;
-  await stopProcess(child);
-  if (code !== 0) throw new Error(`dnsperf ${args.join(' ')} exited with ${code}`);
-  return {
-    qps: Number(summary['Queries per second']),
-    sent: Number(summary['Queries sent']),
-    completed: Number(summary['Queries completed']),
-    lost: Number(summary['Queries lost']),
-    rcodes,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-  };
+/** dnsperf for SECONDS against `server`, DO bit set, CLIENTS sockets, 5 s query timeout. */
+function dnsperf(server: string, queryFile: string, extra: string[]): Promise<PerfRun> {
+  return runDnsperf(['-s', server, '-d', queryFile, '-l', String(SECONDS), '-D', '-c', String(CLIENTS), '-t', '5', ...extra]);
 }
 
 async function measure(): Promise<void> {

@@ -125,7 +125,7 @@ write_nsd_conf nsd-leaves "$leaf_zones" $leaf_addrs
 {
   printf '['
   sep=''
-  for addr in "$ADDR_ROOT" "$ADDR_TLD" $leaf_addrs; do printf '%s\n  ["%s", %d]' "$sep" "$addr" "$REAL_PORT"; sep=','; done
+  for addr in "$ADDR_ROOT" "$ADDR_TLD" $leaf_addrs; do printf '%s\n  ["%s", 53, %d]' "$sep" "$addr" "$REAL_PORT"; sep=','; done
   printf '\n]\n'
 } >"$WORKDIR/proxy.json"
 echo "built $((LEAVES + 2)) signed zones in $WORKDIR"

@@ -1,12 +1,12 @@
 /**
- * A userspace network delay for the benchmarks (the kernel here has no tc netem): listens on ADDRESS:53 (UDP
- * and TCP) for every authority address and forwards to ADDRESS:REAL_PORT, holding each packet for half the
+ * A userspace network delay for the benchmarks (the kernel here has no tc netem): listens on ADDRESS:PORT (UDP
+ * and TCP; PORT is 53 in the benchmarks) for every authority address and forwards to ADDRESS:REAL_PORT, holding each packet for half the
  * round-trip time in each direction. Over TCP the handshake's round trip is added before the first bytes go on
  * (a real connection can send data only one RTT after its SYN). Every query that crosses is counted, by
  * transport, query type and source address (the resolver that sent it).
  *
  *   node --import tsx bench/lib/delay-proxy.ts PROXY_JSON ONE_WAY_MS
- * PROXY_JSON: [["127.54.0.1", 5300], ...]. Prints "ready" once bound. Reads commands on stdin, one a line:
+ * PROXY_JSON: [["127.54.0.1", 53, 5300], ...] (address, listening port, the real server's port). Prints "ready" once bound. Reads commands on stdin, one a line:
  * "counts" prints the counts since the last "counts" as one JSON line, then resets them.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
@@ -14,27 +14,11 @@ import { createServer, connect, type Socket as TcpSocket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { ProxyCounts } from './proxy-control.js';
+import { queryType } from './dns-header.js';
 
 /** An upstream UDP exchange the server never answers is abandoned after this long. */
 const UDP_UPSTREAM_TIMEOUT_MS = 10_000;
-const PROXY_PORT = 53;
 
-
-const TYPE_NAMES: Record<number, string> = { 1: 'A', 2: 'NS', 6: 'SOA', 28: 'AAAA', 43: 'DS', 48: 'DNSKEY', 52: 'TLSA' };
-
-/** The QTYPE of a DNS query message (after the 12-byte header and the QNAME's labels), or '?' if malformed. */
-function queryType(msg: Buffer): string {
-  let off = 12;
-  while (off < msg.length) {
-    const len = msg[off]!;
-    if (len === 0) break;
-    if (len >= 0xc0) return '?';
-    off += 1 + len;
-  }
-  if (off + 3 > msg.length) return '?';
-  const t = msg.readUInt16BE(off + 1);
-  return TYPE_NAMES[t] ?? String(t);
-}
 
 /** Delivers chunks in order, each no earlier than its due time. */
 class DelayLine {
@@ -82,7 +66,7 @@ class Proxy {
     c.byServer[server] = (c.byServer[server] ?? 0) + 1;
   }
 
-  async listenUdp(address: string, realPort: number): Promise<void> {
+  async listenUdp(address: string, port: number, realPort: number): Promise<void> {
     const front = createSocket('udp4');
     front.on('message', (msg: Buffer, client: RemoteInfo) => {
       this.count('udp', msg, client.address, address);
@@ -90,7 +74,7 @@ class Proxy {
     });
     await new Promise<void>((resolve, reject) => {
       front.once('error', reject);
-      front.bind(PROXY_PORT, address, () => resolve());
+      front.bind(port, address, () => resolve());
     });
   }
 
@@ -106,11 +90,11 @@ class Proxy {
     up.send(msg, realPort, address);
   }
 
-  async listenTcp(address: string, realPort: number): Promise<void> {
+  async listenTcp(address: string, port: number, realPort: number): Promise<void> {
     const server = createServer((client) => this.relayTcp(client, address, realPort));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(PROXY_PORT, address, () => resolve());
+      server.listen(port, address, () => resolve());
     });
   }
 
@@ -144,11 +128,11 @@ class Proxy {
 async function main(): Promise<void> {
   const [file, oneWay] = process.argv.slice(2);
   if (!file || !oneWay) throw new Error('usage: delay-proxy.ts PROXY_JSON ONE_WAY_MS');
-  const pairs = JSON.parse(readFileSync(file, 'utf8')) as Array<[string, number]>;
+  const map = JSON.parse(readFileSync(file, 'utf8')) as Array<[string, number, number]>;
   const proxy = new Proxy(Number(oneWay));
-  for (const [address, realPort] of pairs) {
-    await proxy.listenUdp(address, realPort);
-    await proxy.listenTcp(address, realPort);
+  for (const [address, port, realPort] of map) {
+    await proxy.listenUdp(address, port, realPort);
+    await proxy.listenTcp(address, port, realPort);
   }
   console.log('ready');
   createInterface({ input: process.stdin }).on('line', (line) => {

@@ -7,6 +7,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
 import packet from 'dns-packet';
+import { readHeader } from './dns-header.js';
 
 export interface Reply {
   /** Milliseconds from sending the query to the full reply (both attempts when TC sent it to TCP). */
@@ -32,17 +33,6 @@ function encodeQuery(id: number, name: string, type: string): Buffer {
     questions: [{ type: type as packet.RecordType, name }],
     additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: packet.DNSSEC_OK } as packet.Answer],
   });
-}
-
-function header(msg: Buffer): { id: number; tc: boolean; ad: boolean; rcode: number; answers: number } {
-  if (msg.length < 12) throw new Error(`reply of ${msg.length} bytes is shorter than a DNS header`);
-  return {
-    id: msg.readUInt16BE(0),
-    tc: (msg[2]! & 0x02) !== 0,
-    ad: (msg[3]! & 0x20) !== 0,
-    rcode: msg[3]! & 0x0f,
-    answers: msg.readUInt16BE(6),
-  };
 }
 
 function udpExchange(server: string, port: number, query: Buffer, timeoutMs: number): Promise<Buffer> {
@@ -90,11 +80,11 @@ export async function ask(server: string, port: number, name: string, type: stri
   try {
     let msg = await udpExchange(server, port, query, timeoutMs);
     let tcp = false;
-    if (header(msg).tc) {
+    if (readHeader(msg).tc) {
       msg = await tcpExchange(server, port, query, timeoutMs);
       tcp = true;
     }
-    const h = header(msg);
+    const h = readHeader(msg);
     return { ms: performance.now() - start, rcode: h.rcode, ad: h.ad, answers: h.answers, tcp };
   } catch (err) {
     return { ms: performance.now() - start, error: err instanceof Error ? err.message : String(err) };

@@ -15,6 +15,7 @@ export interface ProxyCounts {
 
 /** How long the proxy may take to bind all its sockets. */
 const PROXY_START_TIMEOUT_MS = 15_000;
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export class DelayProxy {
   private constructor(private readonly child: Child, private readonly lines: Interface, private readonly queue: string[],
@@ -23,8 +24,9 @@ export class DelayProxy {
   /** Starts the proxy for the pairs in `proxyJson` with a round-trip time of `rttMs` (half each way). */
   static async start(proxyJson: string, rttMs: number): Promise<DelayProxy> {
     const script = fileURLToPath(new URL('./delay-proxy.ts', import.meta.url));
-    const proc = spawn(process.execPath, [...process.execArgv, script, proxyJson, String(rttMs / 2)], {
-      stdio: ['pipe', 'pipe', 'inherit'],
+    // tsx as the loader (resolved from the repository root), whoever runs us: the harness or a test worker
+    const proc = spawn(process.execPath, ['--import', 'tsx', script, proxyJson, String(rttMs / 2)], {
+      stdio: ['pipe', 'pipe', 'inherit'], cwd: REPO_ROOT,
     });
     const child = adopt('delay-proxy', proc);
     const lines = createInterface({ input: proc.stdout! });
