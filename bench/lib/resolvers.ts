@@ -29,10 +29,29 @@ export interface Resolver {
 }
 
 export const DANEEL_BIN = process.env.BENCH_DANEEL ?? fileURLToPath(new URL('../../bin/daneel.js', import.meta.url));
+/** daneel needs a newer Node.js than the harness may run on (bin/daneel.js checks). */
+const DANEEL_MIN_NODE_MAJOR = 24;
+
+let daneelNodePath: string | undefined;
+/**
+ * The node binary that runs daneel: BENCH_NODE, else this one when it is new enough, else the one
+ * tools/node24.sh provides (as test/install-deps.sh does).
+ */
+export function daneelNode(): string {
+  if (daneelNodePath) return daneelNodePath;
+  if (process.env.BENCH_NODE) daneelNodePath = process.env.BENCH_NODE;
+  else if (Number(process.versions.node.split('.')[0]) >= DANEEL_MIN_NODE_MAJOR) daneelNodePath = process.execPath;
+  else {
+    const script = fileURLToPath(new URL('../../tools/node24.sh', import.meta.url));
+    const dir = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    daneelNodePath = join(dir, 'node');
+  }
+  return daneelNodePath;
+}
 
 /** True when this daneel's `serve` accepts `flag` (e.g. --keep-warm, added by a later branch). */
 export function daneelHasFlag(flag: string): boolean {
-  const help = execFileSync(process.execPath, [DANEEL_BIN, 'serve', '--help'], { encoding: 'utf8' });
+  const help = execFileSync(daneelNode(), [DANEEL_BIN, 'serve', '--help'], { encoding: 'utf8' });
   return help.includes(flag);
 }
 
@@ -51,7 +70,7 @@ export function startDaneel(trust: Trust, address: string, extraArgs: string[] =
   const log = join(trust.workdir, 'daneel.log');
   const args = [DANEEL_BIN, 'serve', '--listen', `${address}:53`, '--root-hints', trust.rootHints,
     '--trust-anchor', trust.rootDs, '--do-ip6', 'no', '--log-level', 'warn', ...extraArgs];
-  const child = startProcess('daneel', process.execPath, args, log);
+  const child = startProcess('daneel', daneelNode(), args, log);
   return waitListening({ name: 'daneel', address, port: 53, log, child });
 }
 
