@@ -12,7 +12,8 @@
  * Also: BENCH_NAMES, BENCH_TTL, BENCH_RTT_MS, BENCH_INTERVAL_MS, BENCH_WAIT_MS.
  */
 import { ask, isSecureAnswer, type Outcome } from './lib/dns-client.js';
-import { runInNetns, ownNamespace } from './lib/netns.js';
+import { isInner, runInNetns, ownNamespace } from './lib/netns.js';
+import { requirePrograms } from './lib/processes.js';
 import { buildZones, startAuthorities } from './lib/authorities.js';
 import { daneelHasFlag, startDaneel, startUnbound, stopResolver, type Resolver } from './lib/resolvers.js';
 import { ADDR_DANEEL, ADDR_UNBOUND } from './lib/addresses.js';
@@ -108,4 +109,5 @@ async function measure(): Promise<void> {
   console.log(`\nresults: ${file}`);
 }
 
+if (!isInner(NS)) requirePrograms({ nsd: 'nsd', 'ldns-signzone': 'ldnsutils', openssl: 'openssl', ip: 'iproute2', ss: 'iproute2', unbound: 'unbound' });
 await runInNetns(NS, ownNamespace(NS, () => buildZones(WORKDIR, NAMES, TTL)), measure);

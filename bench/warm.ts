@@ -15,7 +15,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ask, isSecureAnswer, rcodeName } from './lib/dns-client.js';
-import { runInNetns } from './lib/netns.js';
+import { isInner, runInNetns } from './lib/netns.js';
+import { requirePrograms } from './lib/processes.js';
 import { startDaneel, stopResolver } from './lib/resolvers.js';
 import { runDnsperf, type PerfRun } from './lib/dnsperf.js';
 import { envInt, fmt, table, writeResults } from './lib/report.js';
@@ -85,6 +86,7 @@ async function measure(): Promise<void> {
   console.log(`\nresults: ${file}`);
 }
 
+if (!isInner(NS)) requirePrograms({ dnsperf: 'dnsperf', nsd: 'nsd', named: 'bind9', knotd: 'knot', unbound: 'unbound', 'ldns-signzone': 'ldnsutils', ip: 'iproute2', dig: 'bind9-dnsutils' });
 await runInNetns(NS, {
   setup: () => {
     execFileSync('bash', [join(HIER, 'build.sh'), WORKDIR], { stdio: ['ignore', 'ignore', 'inherit'], env: hierEnv });

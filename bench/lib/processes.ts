@@ -2,7 +2,7 @@
  * The benchmark's own child processes: started with their PID recorded, stopped by that PID (SIGTERM, then
  * SIGKILL after a grace period), also when the harness fails or is interrupted. Never by name.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 
 /** How long a child may take to exit after SIGTERM before it gets SIGKILL. */
@@ -71,5 +71,20 @@ export function stopChildrenOnSignal(): void {
     process.once(sig, () => {
       void stopAll().finally(() => process.exit(130));
     });
+  }
+}
+
+/** Fails before anything starts when a program is missing, naming the Debian package that has it. */
+export function requirePrograms(programs: Record<string, string>): void {
+  const missing = Object.entries(programs).filter(([cmd]) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length) {
+    throw new Error(`missing: ${missing.map(([cmd, pkg]) => `${cmd} (apt-get install ${pkg})`).join(', ')}; test/install-deps.sh installs them all`);
   }
 }
