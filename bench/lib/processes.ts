@@ -63,12 +63,18 @@ export function assertRunning(child: Child, logFile: string): void {
 }
 
 let hooked = false;
-/** On SIGINT/SIGTERM: stop every child, then exit. Call once at start. */
+let stopping = false;
+/**
+ * On SIGINT/SIGTERM: stop every child, then exit. A second signal (Ctrl-C reaches the whole process group, and
+ * the outer process forwards what it gets) does not cut the clean-up short.
+ */
 export function stopChildrenOnSignal(): void {
   if (hooked) return;
   hooked = true;
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
       void stopAll().finally(() => process.exit(130));
     });
   }
