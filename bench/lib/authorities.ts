@@ -53,6 +53,8 @@ export async function startAuthorities(workdir: string, rttMs: number): Promise<
   const proxy = await DelayProxy.start(join(workdir, 'proxy.json'), rttMs);
   const probe = await ask(ADDR_ROOT, 53, '.', 'SOA', 5000);
   if (probe.error || probe.rcode !== 0) throw new Error(`root SOA through the delay proxy failed: ${probe.error ?? probe.rcode}`);
+  // the proxy holds each exchange for the full RTT: a faster reply means the delay is not in the path
+  if (probe.ms < rttMs) throw new Error(`root SOA through the delay proxy took ${probe.ms.toFixed(1)} ms, less than the ${rttMs} ms RTT`);
   await proxy.takeCounts(); // the probe is not a resolver's query
   const trust = { workdir, rootHints: join(workdir, 'root.hints'), rootDs: join(workdir, 'root.ds') };
   const names = readFileSync(join(workdir, 'names.txt'), 'utf8').split('\n').filter(Boolean);
