@@ -19,11 +19,16 @@ import { formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
 import { UdpListener, type ListenerDeps } from './udp-listener.js';
 import { ConnectionCounter, TcpListener } from './tcp-listener.js';
+import { LOOPBACK_ONLY } from './admission.js';
+import type { ClientPolicy } from './admission.js';
 
 export interface DnsServerOptions {
   listen: ListenAddress[];
   limits?: Partial<ServerLimits>;
   logger?: Logger;
+  /** Access control and rate limit; default: loopback clients only, no rate limit. */
+  policy?: ClientPolicy;
+  onResult?: ListenerDeps['onResult'];
   /** Observer of every answered query, e.g. metrics (server/metrics/instruments.ts). */
   onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
@@ -41,14 +46,32 @@ export class DnsServer {
   private readonly logger: Logger;
   private readonly abort = new AbortController();
   private listeners: Array<UdpListener | TcpListener> = [];
+  /** One object shared by all listeners: reconfigure() replaces its resolver and policy in place. */
+  private readonly deps: ListenerDeps;
 
-  constructor(private readonly resolver: Resolver, private readonly opts: DnsServerOptions) {
+  constructor(resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
     this.gate = new RequestGate(this.limits.maxConcurrentRequests);
     // Every upstream query of every request in flight listens for this signal (transport/udp.ts, tcp.ts): a few
     // per request by design, so Node's 10-listener leak warning would fire at 11 concurrent queries.
     setMaxListeners(UPSTREAM_LISTENERS_PER_REQUEST * this.limits.maxConcurrentRequests, this.abort.signal);
     this.logger = opts.logger ?? silentLogger;
+    this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    if (opts.onResult) this.deps.onResult = opts.onResult;
+    if (opts.onAnswered) this.deps.onAnswered = opts.onAnswered;
+  }
+
+  get policy(): ClientPolicy {
+    return this.deps.policy;
+  }
+
+  /**
+   * Reload: later queries use the new resolver and/or policy; queries in flight finish on the old resolver.
+   * Listen addresses and limits are fixed for the life of the server.
+   */
+  reconfigure(next: { resolver?: Resolver; policy?: ClientPolicy }): void {
+    if (next.resolver) this.deps.resolver = next.resolver;
+    if (next.policy) this.deps.policy = next.policy;
   }
 
   /**
@@ -56,8 +79,7 @@ export class DnsServer {
    * Returns the bound addresses; on any failure, closes what was opened and rethrows.
    */
   async start(): Promise<ListenAddress[]> {
-    const deps: ListenerDeps = { resolver: this.resolver, gate: this.gate, logger: this.logger, signal: this.abort.signal };
-    if (this.opts.onAnswered) deps.onAnswered = this.opts.onAnswered;
+    const deps = this.deps;
     const bound: ListenAddress[] = [];
     try {
       for (const where of this.opts.listen) {

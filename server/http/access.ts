@@ -1,22 +1,34 @@
 /**
- * Access control for the HTTP front end. The decision is injected: `(address) => 'allow' | 'refuse' | 'drop'`
- * (the runtime's `server/acl.ts` provides one from --allow/--refuse/--drop). Refuse answers 403 with a JSON
- * error; drop closes the connection without a word. Without a policy only loopback clients are served, so a
- * listener opened on a public address by mistake does not become an open resolver (RFC 5358 §4).
+ * Access control for the HTTP front end. The decision is injected: `(address, stage) => 'allow' | 'refuse' |
+ * 'drop' | 'rate-limited'`, asked when a connection arrives (only `drop` acts there: the socket is closed before
+ * a byte is read) and for each request (refuse → 403, drop → connection closed, rate-limited → 429).
+ * `policyAccess` adapts the DNS server's ClientPolicy (server/admission.ts: --allow/--refuse/--drop and
+ * --rate-limit), so one policy, reloaded as a whole, governs every transport. Without a policy only loopback
+ * clients are served, so a listener opened on a public address by mistake is not an open resolver (RFC 5358 §4).
  */
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { LOOPBACK_ONLY } from '../admission.js';
+import type { ClientPolicy } from '../admission.js';
 
-export type AccessDecision = 'allow' | 'refuse' | 'drop';
-export type AccessCheck = (address: string) => AccessDecision;
+export type AccessDecision = 'allow' | 'refuse' | 'drop' | 'rate-limited';
+export type AccessStage = 'connection' | 'request';
+export type AccessCheck = (address: string, stage: AccessStage) => AccessDecision;
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
-loopback.addSubnet('::ffff:127.0.0.0', 104, 'ipv6');
+/** The client policy as an access check; `current` is read at each call, so a reload applies at once. */
+export function policyAccess(current: () => ClientPolicy): AccessCheck {
+  return (address, stage) => {
+    if (isIP(address) === 0) return 'drop';
+    const policy = current();
+    // At connection time only the ACL is asked: the rate limit counts requests, not connections.
+    if (stage === 'connection') return policy.acl.decide(address);
+    switch (policy.admit(address, 'https')) {
+      case 'answer': return 'allow';
+      case 'refuse': return 'refuse';
+      case 'drop': return 'drop';
+      default: return 'rate-limited';
+    }
+  };
+}
 
-/** The default policy: loopback (127.0.0.0/8, ::1, and v4-mapped loopback) allowed, everyone else refused. */
-export const loopbackOnly: AccessCheck = (address) => {
-  const family = isIP(address);
-  if (family === 0) return 'refuse';
-  return loopback.check(address, family === 6 ? 'ipv6' : 'ipv4') ? 'allow' : 'refuse';
-};
+/** The default policy: loopback (127.0.0.0/8, ::1, v4-mapped loopback) allowed, everyone else refused. */
+export const loopbackOnly: AccessCheck = policyAccess(((policy) => () => policy)(LOOPBACK_ONLY()));

@@ -87,13 +87,17 @@ function headerBytes(rawHeaders: readonly string[]): number {
 function guard(app: FastifyInstance, ctx: HttpContext, access: AccessCheck): void {
   const server = app.server as unknown as Server;
   server.on('connection', (socket) => {
-    if (access(socket.remoteAddress ?? '') === 'drop') socket.destroy();
+    if (access(socket.remoteAddress ?? '', 'connection') === 'drop') socket.destroy();
   });
   server.maxConnections = ctx.limits.maxConnections;
   server.on('drop', () => ctx.metrics.limitHit('http-connections'));
   app.addHook('onRequest', async (request, reply) => {
-    const decision = access(request.socket.remoteAddress ?? '');
+    const decision = access(request.socket.remoteAddress ?? '', 'request');
     if (decision === 'allow') return;
+    if (decision === 'rate-limited') {
+      ctx.metrics.limitHit('rate-limit');
+      return reply.code(429).header('retry-after', '1').send({ error: 'RATE_LIMITED', message: `client ${request.socket.remoteAddress} is over its rate limit (--rate-limit)` });
+    }
     if (decision === 'drop') {
       // Normally the connection was already closed on arrival; this catches a policy changed since. HTTP/2
       // forbids touching the socket behind a stream (ERR_HTTP2_NO_SOCKET_MANIPULATION): close the session.

@@ -13,6 +13,8 @@ import { Name } from '../../../resolver/wire/name.js';
 import { RCODE, T } from '../../../resolver/wire/types.js';
 import { EDE, bogus, insecure, secure } from '../../../resolver/dnssec/verdict.js';
 import { FakeResolver, rr, rrsig } from '../fake-resolver.js';
+import { ClientPolicy } from '../../../server/admission.js';
+import { policyAccess } from '../../../server/http/access.js';
 import { buildTestApp } from './test-app.js';
 
 const TLSA_NAME = '_443._tcp.js.example.fr.';
@@ -226,12 +228,19 @@ describe('access control, the request limit, health and metrics', () => {
     expect(res.json()).toEqual({ error: 'FORBIDDEN', message: 'client 192.0.2.1 is refused by the access policy' });
   });
 
-  it('the injected access check decides (the hook server/acl.ts plugs into)', async () => {
-    const seen: string[] = [];
-    await withApp({ app: { access: (a) => { seen.push(a); return a === '192.0.2.1' ? 'allow' : 'refuse'; } } });
-    expect((await app.inject({ url: '/healthz', remoteAddress: '192.0.2.1' })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/healthz', remoteAddress: '127.0.0.1' })).statusCode).toBe(403);
-    expect(seen).toEqual(['192.0.2.1', '127.0.0.1']);
+  it('the DNS server\'s client policy decides: ACL (--allow/--refuse) and the per-client rate limit (429)', async () => {
+    const policy = new ClientPolicy([{ prefix: '192.0.2.0/24', action: 'allow' }, { prefix: '198.51.100.0/24', action: 'refuse' }], { qps: 1, burst: 2 }, () => 0);
+    await withApp({ app: { access: policyAccess(() => policy) } });
+    const from = async (remoteAddress: string) => (await app.inject({ url: '/healthz', remoteAddress })).statusCode;
+    expect(await from('192.0.2.1')).toBe(200);
+    expect(await from('198.51.100.1')).toBe(403);
+    expect(await from('203.0.113.1')).toBe(403); // not listed: the ACL's default is refuse
+    expect(await from('127.0.0.1')).toBe(200); // loopback stays allowed (server/acl.ts LOOPBACK_RULES)
+    expect(await from('192.0.2.1')).toBe(200); // burst 2, the clock stands still
+    const limited = await app.inject({ url: '/healthz', remoteAddress: '192.0.2.1' });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('1');
+    expect(limited.json()).toMatchObject({ error: 'RATE_LIMITED' });
   });
 
   it('beyond maxConcurrentRequests: 503 with Retry-After, nothing resolved', async () => {

@@ -74,10 +74,11 @@ describe('HttpServer', () => {
 
   it('a policy that turns to drop after the connection was accepted closes it at the request, HTTP/1.1 and HTTP/2', async () => {
     let calls = 0;
-    const allowThenDrop = () => (calls++ % 2 === 0 ? 'allow' : 'drop');
+    const allowThenDrop = (_a: string, stage: string) => { calls++; return stage === 'connection' ? 'allow' : 'drop'; };
     const [plain] = await start({ access: allowThenDrop, listen: [{ address: '127.0.0.1', port: 0 }] });
     await expect(fetch(`http://127.0.0.1:${plain!.port}/healthz`)).rejects.toThrow();
     await server!.close();
+    expect(calls).toBe(2);
     calls = 0;
     const [h2] = await start({ tls, access: allowThenDrop, listen: [{ address: '127.0.0.1', port: 0 }] });
     const session = http2.connect(`https://127.0.0.1:${h2!.port}`, { ca: tls.cert });
