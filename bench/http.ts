@@ -32,6 +32,8 @@ const ADDRESS = '127.0.0.1';
 const DNS_PORT = 5300;
 const HTTP_PORT = 8053;
 const OWNER = '_443._tcp.www.iot.example.';
+/** Seconds autocannon waits for a response by default, as milliseconds: the UDP loop waits as long. */
+const CLIENT_TIMEOUT_MS = 10_000;
 const HOST = 'www.iot.example';
 
 /** Parent: build and start the hierarchy, run the load inside its namespace, stop it. */
@@ -50,44 +52,43 @@ function parent(): void {
   }
 }
 
-/** Answers per second of a UDP loop keeping `concurrency` TLSA queries in flight for `ms`. */
-async function socketLoop(ms: number, concurrency: number): Promise<{ rps: number; errors: number }> {
+/**
+ * Answers per second of a UDP loop keeping `concurrency` TLSA queries in flight for `ms`. Counted as autocannon
+ * counts: answers received within the window; queries still in flight at its end are abandoned.
+ */
+async function socketLoop(ms: number, concurrency: number): Promise<{ rps: number; errors: number; timeouts: number }> {
   const socket = dgram.createSocket('udp4');
   await new Promise<void>((r) => socket.bind(0, ADDRESS, () => r()));
   const name = Name.parse(OWNER);
   const pending = new Map<number, NodeJS.Timeout>();
   let done = 0;
   let errors = 0;
+  let timeouts = 0;
   let nextId = 1;
-  const end = Date.now() + ms;
-  let finish: () => void = () => undefined;
-  const finished = new Promise<void>((r) => { finish = r; });
+  let open = true;
   const send = (): void => {
-    if (Date.now() >= end) {
-      if (pending.size === 0) finish();
-      return;
-    }
+    if (!open) return;
     const id = nextId = (nextId + 1) & 0xffff;
     const q = buildQuery({ id, name, type: 52, rd: true, cd: false, do: true, ad: true });
-    // A lost datagram is retried as a new query after 2 s and counted as an error.
-    pending.set(id, setTimeout(() => { pending.delete(id); errors++; send(); }, 2000));
+    // Unanswered after CLIENT_TIMEOUT_MS (autocannon's own request timeout): given up and replaced.
+    pending.set(id, setTimeout(() => { pending.delete(id); timeouts++; send(); }, CLIENT_TIMEOUT_MS));
     socket.send(q, DNS_PORT, ADDRESS);
   };
   socket.on('message', (msg) => {
     const id = msg.readUInt16BE(0);
     const timer = pending.get(id);
-    if (!timer) return;
+    if (!timer || !open) return;
     clearTimeout(timer);
     pending.delete(id);
     if ((msg[3]! & 0x0f) === 0) done++; else errors++;
     send();
   });
-  const start = Date.now();
   for (let i = 0; i < concurrency; i++) send();
-  await finished;
-  const elapsed = (Date.now() - start) / 1000;
+  await new Promise((r) => setTimeout(r, ms));
+  open = false;
+  for (const t of pending.values()) clearTimeout(t);
   socket.close();
-  return { rps: done / elapsed, errors };
+  return { rps: done / (ms / 1000), errors, timeouts };
 }
 
 async function http(path: string, ms: number, concurrency: number): Promise<{ rps: number; errors: number }> {
@@ -123,13 +124,13 @@ async function load(rootHints: string, trustAnchor: string): Promise<void> {
     await socketLoop(1000, CONCURRENCY);
     await http(`/tlsa?host=${HOST}&port=443`, 1000, CONCURRENCY);
     const runs: Record<string, number[]> = { socket: [], doh: [], tlsa: [] };
-    const errors: Record<string, number> = { socket: 0, doh: 0, tlsa: 0 };
+    const errors: Record<string, number> = { socket: 0, doh: 0, tlsa: 0, socketTimeouts: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const s = await socketLoop(RUN_MS, CONCURRENCY);
       const d = await http(`/dns-query?dns=${dohQuery}`, RUN_MS, CONCURRENCY);
       const t = await http(`/tlsa?host=${HOST}&port=443`, RUN_MS, CONCURRENCY);
       runs.socket!.push(s.rps); runs.doh!.push(d.rps); runs.tlsa!.push(t.rps);
-      errors.socket! += s.errors; errors.doh! += d.errors; errors.tlsa! += t.errors;
+      errors.socket! += s.errors; errors.doh! += d.errors; errors.tlsa! += t.errors; errors.socketTimeouts! += s.timeouts;
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const m = { socket: median(runs.socket!), doh: median(runs.doh!), tlsa: median(runs.tlsa!) };
@@ -137,7 +138,7 @@ async function load(rootHints: string, trustAnchor: string): Promise<void> {
       `${label.padEnd(34)} ${rps.toFixed(0).padStart(7)} /s  ${(rps / m.socket).toFixed(2).padStart(5)} × socket  errors ${err}  ${note}`;
     process.stdout.write([
       `daneel warm, ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${RUN_MS} ms each, medians (no answer cache yet: each request resolves from the root)`,
-      line('UDP socket, TLSA query', m.socket, errors.socket!, '1 resolution per request'),
+      line('UDP socket, TLSA query', m.socket, errors.socket!, `1 resolution per request; ${errors.socketTimeouts} queries unanswered after ${CLIENT_TIMEOUT_MS / 1000} s`),
       line('GET /dns-query (DoH), same query', m.doh, errors.doh!, '1 resolution per request'),
       line('GET /tlsa?host&port', m.tlsa, errors.tlsa!, '2 resolutions per request (A for RFC 7671 §7, then TLSA)'),
       `per resolution: /tlsa ${(2 * m.tlsa / m.socket).toFixed(2)} × socket`,
