@@ -132,6 +132,8 @@ async function load(rootHints: string, trustAnchor: string): Promise<void> {
       runs.socket!.push(s.rps); runs.doh!.push(d.rps); runs.tlsa!.push(t.rps);
       errors.socket! += s.errors; errors.doh! += d.errors; errors.tlsa! += t.errors; errors.socketTimeouts! += s.timeouts;
     }
+    // One in flight: per-request latency of each path, without queueing inside the daemon.
+    const single = { socket: await socketLoop(RUN_MS, 1), doh: await http(`/dns-query?dns=${dohQuery}`, RUN_MS, 1) };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const m = { socket: median(runs.socket!), doh: median(runs.doh!), tlsa: median(runs.tlsa!) };
     const line = (label: string, rps: number, err: number, note: string) =>
@@ -142,6 +144,7 @@ async function load(rootHints: string, trustAnchor: string): Promise<void> {
       line('GET /dns-query (DoH), same query', m.doh, errors.doh!, '1 resolution per request'),
       line('GET /tlsa?host&port', m.tlsa, errors.tlsa!, '2 resolutions per request (A for RFC 7671 §7, then TLSA)'),
       `per resolution: /tlsa ${(2 * m.tlsa / m.socket).toFixed(2)} × socket`,
+      `1 in flight: socket ${single.socket.rps.toFixed(0)} /s, DoH ${single.doh.rps.toFixed(0)} /s (${(single.doh.rps / single.socket.rps).toFixed(2)} ×)`,
       JSON.stringify({ concurrency: CONCURRENCY, runMs: RUN_MS, rounds: runs, errors }),
     ].join('\n') + '\n');
   } finally {
