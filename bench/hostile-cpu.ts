@@ -5,6 +5,7 @@
  */
 import { verifyWithDnskey } from '../resolver/dnssec/algorithms.js';
 import { decodeMessage } from '../resolver/wire/message.js';
+import { MAX_COMPRESSION_POINTERS } from '../resolver/wire/name.js';
 import { FrameReader } from '../resolver/transport/tcp.js';
 import { bigExponent, decompressionBomb, dnskeyRdata, F4, rsaModulus, rsaPublicKeyField } from '../test/support/hostile-inputs.js';
 
@@ -33,6 +34,10 @@ const bombMs = cpuMs(() => {
   try { decodeMessage(bomb); } catch (e) { outcome = (e as { code?: string }).code ?? String(e); }
 });
 console.log(`decompression bomb (${bomb.length} octets): ${bombMs.toFixed(1)} ms CPU, ${outcome}`);
+// The worst a sender can still do: every name at the limit of MAX_COMPRESSION_POINTERS.
+const allowed = decompressionBomb(MAX_COMPRESSION_POINTERS - 1); // + the owner name's own pointer
+const allowedMs = cpuMs(() => { decodeMessage(allowed); });
+console.log(`bomb at the pointer limit (${MAX_COMPRESSION_POINTERS} jumps per name, ${allowed.length} octets): ${allowedMs.toFixed(1)} ms CPU, decoded`);
 
 const SIZE = 16_384;
 const msg = new Uint8Array(2 + SIZE);
