@@ -6,7 +6,7 @@
 import { verifyWithDnskey } from '../resolver/dnssec/algorithms.js';
 import { decodeMessage } from '../resolver/wire/message.js';
 import { MAX_COMPRESSION_POINTERS } from '../resolver/wire/name.js';
-import { FrameReader } from '../resolver/transport/tcp.js';
+import { FrameReader } from '../resolver/wire/stream-framing.js';
 import { bigExponent, decompressionBomb, dnskeyRdata, F4, rsaModulus, rsaPublicKeyField } from '../test/support/hostile-inputs.js';
 
 function cpuMs(fn: () => void): number {

@@ -3,7 +3,7 @@
  * order, RFC 7766 §6.2.1.1), an idle timeout (§6.2.3), and a cap on connections.
  */
 import net from 'node:net';
-import { FrameReader, frame } from '../resolver/transport/tcp.js';
+import { FrameReader, frame } from '../resolver/wire/stream-framing.js';
 import { answerWire } from './wire.js';
 import type { ListenerDeps } from './udp-listener.js';
 import type { ServerLimits } from './limits.js';
