@@ -37,7 +37,7 @@ export class DnsServer {
 
   constructor(private readonly resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
-    this.gate = new RequestGate(this.limits.maxConcurrentRequests);
+    this.gate = new RequestGate(this.limits.maxConcurrentRequests, this.limits.maxRequestsPerClient);
     this.logger = opts.logger ?? silentLogger;
   }
 
@@ -67,7 +67,7 @@ export class DnsServer {
    */
   private async bindPair(where: ListenAddress, deps: ListenerDeps): Promise<ListenAddress> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(where, deps);
+      const udp = new UdpListener(where, deps, this.limits);
       this.listeners.push(udp);
       const got = await udp.start();
       const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
