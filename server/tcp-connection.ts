@@ -102,11 +102,13 @@ export class TcpConnection {
   }
 
   /**
-   * Idle timer: runs only while nothing is in flight or buffered. Frame timer: runs while a message is
+   * Idle timer: runs while nothing is in flight, waiting for a slot or partly received. Frame timer: runs while a message is
    * partly received, restarted for each new message (`frameDone`).
    */
   private updateTimers(frameDone = false): void {
-    const idle = this.pending === 0 && this.reader.buffered === 0 && !this.waiting;
+    // Complete queries held back only because the client does not read its replies count as idle: such a
+    // client is closed after tcpIdleTimeoutMs instead of holding its connection for ever.
+    const idle = this.pending === 0 && !this.waiting && !this.reader.hasPartialFrame;
     if (!idle) this.clearTimer('idle');
     else this.idleTimer ??= setTimeout(() => this.conn.destroy(), this.limits.tcpIdleTimeoutMs);
     if (!this.reader.hasPartialFrame || frameDone) this.clearTimer('frame');
