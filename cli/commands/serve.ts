@@ -1,6 +1,7 @@
 /**
  * `daneel serve --listen ADDR:PORT [--listen ...] [--root-hints FILE] [--trust-anchor FILE ...]
- *  [--qname-minimisation yes|no] [--do-ip6 yes|no] [--log-level LEVEL]`: the validating resolver on UDP and TCP.
+ *  [--qname-minimisation yes|no] [--do-ip6 yes|no] [--qname-case-randomisation yes|no] [--log-level LEVEL]`: the
+ *  validating resolver on UDP and TCP.
  * Logs JSON lines (pino) to stderr; SIGINT/SIGTERM close gracefully. Usage errors exit 64.
  */
 import { Command, Option } from 'commander';
@@ -15,6 +16,8 @@ import type { ResolverFlags } from '../config.js';
 export interface ServeFlags extends ResolverFlags {
   listen: string[];
   logLevel: string;
+  /** 'yes' (default) or 'no': 0x20 QNAME case randomisation upstream (resolver/iterator/qname-case.ts). */
+  qnameCaseRandomisation?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -35,7 +38,7 @@ export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promi
   const logger = pino({ level: flags.logLevel, base: { name: 'daneel' } }, pino.destination(2));
   const config = resolverConfigFromFlags(flags);
   if (config.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
-  const resolver = createResolver({ ...config, logger });
+  const resolver = createResolver({ ...config, qnameCaseRandomisation: flags.qnameCaseRandomisation !== 'no', logger });
   const server = new DnsServer(resolver, { listen, logger });
   let bound: ListenAddress[];
   try {
@@ -58,7 +61,8 @@ export function register(program: Command): void {
     .command('serve')
     .description('answer DNS queries over UDP and TCP with DNSSEC validation')
     .option('--listen <addr:port>', 'listen address, e.g. 127.0.0.1:5300 or [::1]:53 (repeatable)', collect, [])
-    .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+    .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'))
+    .addOption(new Option('--qname-case-randomisation <yes|no>', '0x20: random QNAME case upstream, checked in replies').choices(['yes', 'no']).default('yes'));
   addResolverOptions(cmd).action(async (o: ServeFlags) => {
     let running: Awaited<ReturnType<typeof startServe>>;
     try {
