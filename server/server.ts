@@ -7,6 +7,7 @@
  *   const bound = await server.start();   // [{ address: '127.0.0.1', port: 5300 }]
  *   await server.close();
  */
+import { setMaxListeners } from 'node:events';
 import type { Resolver } from '../resolver/api.js';
 import { RequestGate } from './gate.js';
 import { DEFAULT_SERVER_LIMITS } from './limits.js';
@@ -39,6 +40,8 @@ export class DnsServer {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
     this.gate = new RequestGate(this.limits.maxConcurrentRequests, this.limits.maxRequestsPerClient);
     this.logger = opts.logger ?? silentLogger;
+    // Every request in flight listens on this one signal (several listeners each, transport included).
+    setMaxListeners(4 * this.limits.maxConcurrentRequests + 16, this.abort.signal);
   }
 
   /**
