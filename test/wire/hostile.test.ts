@@ -178,6 +178,33 @@ describe('compression pointer chains (MAX_COMPRESSION_POINTERS)', () => {
     expect(outcome(decompressionBomb(MAX_COMPRESSION_POINTERS))).toBe('NAME_TOO_MANY_POINTERS');
   });
 
+  it('fuzz: random pointer chains and labels decode within the limits or throw WireError, never anything else', () => {
+    // Bodies mixing labels and pointers to random earlier offsets: every name is bounded by 255 octets and
+    // MAX_COMPRESSION_POINTERS jumps, so decoding ends whatever the pointers say.
+    const piece = fc.oneof(
+      fc.tuple(fc.constant('label'), fc.integer({ min: 1, max: 10 })),
+      fc.tuple(fc.constant('pointer'), fc.nat({ max: 2000 })),
+      fc.tuple(fc.constant('end'), fc.constant(0)),
+    );
+    fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 400 }), fc.integer({ min: 1, max: 50 }), (pieces, count) => {
+      const body: number[] = [0, 0, 10, 0, 1]; // root NULL question
+      const rdata: number[] = [];
+      for (const [kind, v] of pieces) {
+        if (kind === 'label') rdata.push(v, ...new Array<number>(v).fill(0x61));
+        else if (kind === 'pointer') rdata.push(0xc0 | ((v >> 8) & 0x3f), v & 0xff);
+        else rdata.push(0);
+      }
+      body.push(0, 0, 10, 0, 1, 0, 0, 0, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata);
+      for (let i = 0; i < count; i++) {
+        const target = 12 + 5 + 11 + ((i * 7) % Math.max(1, rdata.length));
+        body.push(0xc0 | (target >> 8), target & 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4);
+      }
+      // outcome() fails the test on any exception other than WireError.
+      const code = outcome(rawMessage({ qd: 1, an: 1 + count }, body));
+      expect(code).toMatch(/^(ok|[A-Z0-9_]+)$/);
+    }), { numRuns: 400 });
+  });
+
   it('a name reached through 127 one-label hops (the most an encoder can emit) decodes', () => {
     // A NULL RR whose opaque RDATA holds the chain "a", "a" + pointer to the previous, …; a second RR is owned by
     // a pointer to the top, so its name is 127 labels reached through 127 jumps.
