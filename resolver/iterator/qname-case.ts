@@ -55,6 +55,48 @@ export function sameOctets(a: Name, b: Name): boolean {
   return true;
 }
 
+/** RDATA that is exactly one name (RFC 1035 §3.3.1, §3.3.11; RFC 6672 §2.1): its case is restored too. */
+const NAME_RDATA = new Set<number>([2 /* NS */, 5 /* CNAME */, 39 /* DNAME */]);
+
+function sameLabel(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * `name` with the labels it shares with the sent QNAME, spelled exactly as sent (a server compressing its reply
+ * points into our question and copies our random case), put back to the original spelling.
+ */
+export function restoreName(name: Name, sent: Name, original: Name): Name {
+  const common = Name.commonLabels(name, sent);
+  if (common === 0) return name;
+  const at = name.labels.length - common;
+  const from = sent.labels.length - common;
+  let changed = false;
+  const labels = name.labels.map((label, i) => {
+    if (i < at) return label;
+    const k = from + i - at;
+    if (!sameLabel(label, sent.labels[k]!) || sameLabel(label, original.labels[k]!)) return label;
+    changed = true;
+    return original.labels[k]!;
+  });
+  return changed ? new Name(labels) : name;
+}
+
+function restoreRecord(rr: RR, sent: Name, original: Name): RR {
+  const name = restoreName(rr.name, sent, original);
+  let rdata = rr.rdata;
+  if (NAME_RDATA.has(rr.type)) {
+    try {
+      const target = Name.decode(rr.rdata, 0).name;
+      const restored = restoreName(target, sent, original);
+      if (restored !== target) rdata = restored.wire;
+    } catch {
+      // Not a name: left as it is (the scrubber and validator judge it).
+    }
+  }
+  return name === rr.name && rdata === rr.rdata ? rr : { ...rr, name, rdata };
+}
+
 /** The resolver's 0x20 state: which name to send to an address, and the addresses that do not echo case. */
 export class QnameCase {
   private readonly noEcho = new LRUCache<string, number>({ max: MAX_NO_ECHO_SERVERS });
@@ -70,8 +112,8 @@ export class QnameCase {
   }
 
   /**
-   * Checks the case of a reply's question against what was sent. Returns the reply with owner names that are
-   * exactly the sent QNAME put back to the caller's spelling (so clients never see the random case), or
+   * Checks the case of a reply's question against what was sent. Returns the reply with the random case put
+   * back to the caller's spelling in owner names and NS/CNAME/DNAME targets (so clients never see it), or
    * undefined on a mismatch: the reply is not used, and the address is asked with plain names for NO_ECHO_MS.
    */
   accept(address: string, sent: Name, original: Name, reply: Message, nowMs: number): Message | undefined {
@@ -81,10 +123,10 @@ export class QnameCase {
       this.noEcho.set(address, nowMs + NO_ECHO_MS);
       return undefined;
     }
-    const restore = (rrs: RR[]): RR[] => rrs.map((rr) => (sameOctets(rr.name, sent) ? { ...rr, name: original } : rr));
+    const restore = (rrs: RR[]): RR[] => rrs.map((rr) => restoreRecord(rr, sent, original));
     return {
       ...reply,
-      question: reply.question.map((q) => (sameOctets(q.name, sent) ? { ...q, name: original } : q)),
+      question: reply.question.map((q) => ({ ...q, name: restoreName(q.name, sent, original) })),
       answer: restore(reply.answer),
       authority: restore(reply.authority),
       additional: restore(reply.additional),
