@@ -13,6 +13,7 @@ import { buildOptions } from '../options/options.js';
 import { ConfigError } from '../options/errors.js';
 import { LOG_LEVELS } from '../options/schema.js';
 import { ServeRuntime } from '../serve/runtime.js';
+import { addForwardOptions } from '../forwarding.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -35,7 +36,7 @@ export function register(program: Command): void {
     .option('--rate-limit <qps>', 'queries per second per client address (IPv6: per /64); 0 = off (default), loopback exempt')
     .addOption(new Option('--log-level <level>', 'pino log level (default: info)').choices([...LOG_LEVELS]))
     .addOption(new Option('--query-log <yes|no>', 'log one line per query (default: no)').choices(['yes', 'no']));
-  addResolverOptions(cmd).action(async (o: Record<string, unknown>) => {
+  addForwardOptions(addResolverOptions(cmd)).action(async (o: Record<string, unknown>) => {
     let running: ServeRuntime;
     try {
       running = await startServe(o);
