@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { CASES } from '../hierarchy/cases.js';
 import { NetnsProcess, jsonLines, nodeInNetns } from '../hierarchy/netns-run.js';
 import { makeTestPki, type TestPki } from '../support/tls-certs.js';
-import { runDaneelInNetns } from './daneel-process.js';
+import { runDaneelInNetns, startDaneel } from './daneel-process.js';
+import { digInNetns } from '../hierarchy/dig.js';
 import { DOH_PATH, startUpstream, type UnboundUpstream } from './forwarding/upstreams.js';
 
 const hierarchy = inject('hierarchy');
@@ -140,6 +141,25 @@ describe('upstream authentication (RFC 7858 §4.2)', () => {
       const r = await query(bad);
       expect(r.code, `${bad}: ${r.stderr}`).toBe(64);
       expect(r.stderr).toMatch(/bad upstream URL|bad --forward/);
+    }
+  });
+});
+
+describe('daneel serve --forward', () => {
+  it('answers dig through a DoH upstream for `.` and a DoT upstream for one zone, with AD only on secure data', async () => {
+    const daneel = await startDaneel(hierarchy, '127.53.0.63', ['--forward', `.=${doh(A)}`, '--forward', `iot.example=${dot(B)}`, '--forward-ca', pki.caFile]);
+    try {
+      const secure = await digInNetns(hierarchy.netns, daneel.address, '_443._tcp.www.iot.example.', 'TLSA');
+      expect(secure.rcode, secure.raw).toBe('NOERROR');
+      expect(secure.ad, secure.raw).toBe(true);
+      const bogus = await digInNetns(hierarchy.netns, daneel.address, 'www.altered.example.', 'A');
+      expect(bogus.rcode, bogus.raw).toBe('SERVFAIL');
+      expect(bogus.ede, bogus.raw).toBe(6);
+      const insecure = await digInNetns(hierarchy.netns, daneel.address, 'www.unsigned.example.', 'A');
+      expect(insecure.rcode, insecure.raw).toBe('NOERROR');
+      expect(insecure.ad, insecure.raw).toBe(false);
+    } finally {
+      await daneel.stop();
     }
   });
 });
