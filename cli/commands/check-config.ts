@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { EXIT_USAGE, resolverConfig, UsageError } from '../config.js';
 import { checkConfigFile } from '../options/options.js';
 import { ConfigError } from '../options/errors.js';
+import { forwardingFromOptions } from '../forwarding.js';
 
 export function register(program: Command): void {
   program
@@ -17,6 +18,8 @@ export function register(program: Command): void {
       try {
         const options = checkConfigFile(file);
         const config = resolverConfig(options);
+        // Upstream URLs and the CA file of forward-zones / forward-ca, as serve would read them.
+        forwardingFromOptions(options.forwardZones, options.forwardCa);
         await config.transport.close();
         process.stdout.write(`${file}: ok\n`);
       } catch (err) {
