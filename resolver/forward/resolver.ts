@@ -33,9 +33,10 @@ import type { ZoneKeys } from '../dnssec/zone-keys.js';
 import { EDE, indeterminate, insecure, type Verdict } from '../dnssec/verdict.js';
 import { scrubResponse } from '../iterator/scrub.js';
 import { replyMismatch } from '../iterator/exchange-check.js';
-import { coveredType } from '../iterator/records.js';
 import { weakest } from '../iterator/zone-state.js';
-import { ResolutionError, type Logger } from '../resolve.js';
+import type { Logger } from '../resolve.js';
+import { ResolutionError } from '../resolution-error.js';
+import { checkRequest, keepInResult } from '../request-checks.js';
 import { UpstreamPool } from './pool.js';
 import { ChainCache } from './chain-cache.js';
 import { FORWARD_LIMITS } from './limits.js';
@@ -249,10 +250,7 @@ export class ForwardingResolver implements Resolver {
   }
 
   private checkRequest(req: Request): void {
-    if (req.signal?.aborted) throw new ResolutionError('ABORTED', EDE.OTHER, 'request aborted');
-    if (this.config.clock.now() >= req.deadlineMs) {
-      throw new ResolutionError('REQUEST_TIMEOUT', EDE.NO_REACHABLE_AUTHORITY, `request took longer than requestTimeoutMs (${this.config.limits.requestTimeoutMs} ms)`);
-    }
+    checkRequest(req, this.config.clock, this.config.limits.requestTimeoutMs);
   }
 
   private nowSeconds(): number {
@@ -263,11 +261,4 @@ export class ForwardingResolver implements Resolver {
 /** Only NOERROR and NXDOMAIN carry an answer; anything else from an upstream is a failure to resolve. */
 function rcodeProblem(rcode: number): string | undefined {
   return rcode === RCODE.NOERROR || rcode === RCODE.NXDOMAIN ? undefined : `upstream answered rcode ${rcode}`;
-}
-
-/** Records a result's authority section carries: denial proofs always, SOA for negative answers; never NS/DS. */
-function keepInResult(rr: RR, negative: boolean): boolean {
-  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  if (type === T.NSEC || type === T.NSEC3) return true;
-  return negative && type === T.SOA;
 }

@@ -10,6 +10,8 @@ export const BACKOFF_LIMITS = {
   maxMs: 8_000,
 };
 
+import { TransportError } from './transport.js';
+
 export class ConnectBackoff {
   private failures = 0;
   private untilMs = 0;
@@ -25,6 +27,15 @@ export class ConnectBackoff {
     this.failures = 0;
     this.untilMs = 0;
     this.lastError = '';
+  }
+
+  /**
+   * Throws at once (NETWORK) when a new connection is needed but the backoff forbids one, so the caller's
+   * failover moves on instead of waiting; an open connection is used whatever the backoff says.
+   */
+  refuseWhileDown(nowMs: number, connected: boolean, label: string): void {
+    const wait = this.remainingMs(nowMs);
+    if (wait > 0 && !connected) throw new TransportError('NETWORK', `${label} is down (${this.lastError}); next connection attempt in ${wait} ms`);
   }
 
   /** Milliseconds left before the next attempt is allowed (0: go ahead). */

@@ -44,8 +44,7 @@ export class DohClient implements UpstreamClient {
   async query(wire: Uint8Array, opts: UpstreamQueryOptions): Promise<Uint8Array> {
     if (this.closed) throw new TransportError('ABORTED', `${this.label}: client closed`);
     if (wire.length < 12) throw new TransportError('MALFORMED', 'query shorter than a DNS header');
-    const wait = this.backoff.remainingMs(Date.now());
-    if (wait > 0 && !this.session) throw new TransportError('NETWORK', `${this.label} is down (${this.backoff.lastError}); next connection attempt in ${wait} ms`);
+    this.backoff.refuseWhileDown(Date.now(), this.session !== undefined, this.label);
     const deadline = Date.now() + opts.timeoutMs;
     const session = await this.connection(deadline);
     const sent = Uint8Array.from(wire);

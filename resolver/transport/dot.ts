@@ -54,8 +54,7 @@ export class DotClient implements UpstreamClient {
 
   async query(wire: Uint8Array, opts: UpstreamQueryOptions): Promise<Uint8Array> {
     if (this.closed) throw new TransportError('ABORTED', `${this.label}: client closed`);
-    const wait = this.backoff.remainingMs(Date.now());
-    if (wait > 0 && !this.socket) throw new TransportError('NETWORK', `${this.label} is down (${this.backoff.lastError}); next connection attempt in ${wait} ms`);
+    this.backoff.refuseWhileDown(Date.now(), this.socket !== undefined, this.label);
     const deadline = Date.now() + opts.timeoutMs;
     await this.slot(opts, deadline);
     const socket = await this.connection(opts, deadline);
