@@ -8,7 +8,9 @@
  * - A failed connect or handshake marks the upstream down for a backoff that doubles up to maxBackoffMs;
  *   queries during the backoff fail at once (the forwarding pool moves to the next upstream) and the first
  *   query after it reconnects.
- * - A connection that closes with queries in flight fails those queries with NETWORK; the caller retries them.
+ * - A connection that closes with queries in flight: each is written once more on a fresh connection when the
+ *   lost one was opened before it (a server's idle close, RFC 7766 §6.2.3); otherwise it fails with NETWORK and the
+ *   forwarding pool asks the next upstream.
  */
 import type tls from 'node:tls';
 import { TransportError } from './transport.js';
@@ -28,7 +30,15 @@ export const DOT_LIMITS = {
   maxInFlight: 256,
 };
 
+/** The connection a query was written on went away before its reply (server close, reset, idle close). */
+class ConnectionLost extends TransportError {
+  constructor(message: string) {
+    super('NETWORK', message);
+  }
+}
+
 interface Pending {
+  socket: tls.TLSSocket;
   sent: Uint8Array;
   callerId: number;
   resolve: (reply: Uint8Array) => void;
@@ -57,13 +67,21 @@ export class DotClient implements UpstreamClient {
     this.backoff.refuseWhileDown(Date.now(), this.socket !== undefined, this.label);
     const deadline = Date.now() + opts.timeoutMs;
     await this.slot(opts, deadline);
+    const reused = this.socket !== undefined;
     const socket = await this.connection(opts, deadline);
-    return this.send(socket, wire, opts, deadline);
+    try {
+      return await this.send(socket, wire, opts, deadline);
+    } catch (e) {
+      // RFC 7766 §6.2.3 / RFC 7858 §3.4: a server may close an idle connection at any time. A query caught by
+      // that on a connection opened earlier is written once more on a fresh one; other failures stand.
+      if (!(e instanceof ConnectionLost) || !reused || Date.now() >= deadline || this.closed) throw e;
+      return this.send(await this.connection(opts, deadline), wire, opts, deadline);
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.failAll(new TransportError('ABORTED', `${this.label}: client closed`));
+    for (const p of [...this.pending.values()]) p.reject(new TransportError('ABORTED', `${this.label}: client closed`));
     this.socket?.destroy();
     this.socket = undefined;
     clearTimeout(this.idleTimer);
@@ -115,7 +133,8 @@ export class DotClient implements UpstreamClient {
     });
     const onGone = (why: string): void => {
       if (this.socket === socket) this.socket = undefined;
-      this.failAll(new TransportError('NETWORK', `${this.label}: connection ${why} with queries in flight`));
+      // Only the queries written on this connection: a late 'close' of an old one must not fail a new one's.
+      for (const p of [...this.pending.values()]) if (p.socket === socket) p.reject(new ConnectionLost(`${this.label}: connection ${why} with queries in flight`));
     };
     socket.on('error', (err: NodeJS.ErrnoException) => onGone(`failed (${err.code ?? err.message})`));
     socket.on('close', () => onGone('closed'));
@@ -141,6 +160,7 @@ export class DotClient implements UpstreamClient {
         this.armIdle();
       };
       const entry: Pending = {
+        socket,
         sent,
         callerId,
         resolve: (reply) => { done(); resolve(reply); },
@@ -173,10 +193,6 @@ export class DotClient implements UpstreamClient {
       globalThis.crypto.getRandomValues(buf);
       if (!this.pending.has(buf[0]!)) return buf[0]!;
     }
-  }
-
-  private failAll(err: TransportError): void {
-    for (const p of [...this.pending.values()]) p.reject(err);
   }
 
   private armIdle(): void {

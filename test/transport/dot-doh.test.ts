@@ -132,6 +132,37 @@ describe('DoT client (RFC 7858, RFC 7766 §6.2.1.1)', () => {
   });
 });
 
+describe('DoT client: a server closing a kept-open connection (RFC 7766 §6.2.3)', () => {
+  it('writes the query caught by the close once more on a fresh connection', async () => {
+    // Each connection answers its first query, then closes when the second one arrives (an idle close racing it).
+    let connections = 0;
+    const server = tls.createServer({ key: pki.key, cert: pki.cert }, (sock) => {
+      connections++;
+      const reader = new FrameReader();
+      let seen = 0;
+      sock.on('data', (chunk: Buffer) => {
+        reader.push(chunk);
+        for (let q = reader.take(); q; q = reader.take()) {
+          if (++seen === 1) sock.write(frame(makeReply(q, 'first on this connection')));
+          else sock.destroy();
+        }
+      });
+      sock.on('error', () => {});
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const client = new DotClient(parseUpstreamUrl(`tls://127.0.0.1:${(server.address() as { port: number }).port}?name=dot.test.example`), pki.ca);
+    try {
+      expect(answerText(await client.query(makeQuery('one.example', 'TXT'), { timeoutMs: 5000 }))).toBe('first on this connection');
+      expect(answerText(await client.query(makeQuery('two.example', 'TXT'), { timeoutMs: 5000 }))).toBe('first on this connection');
+      expect(connections).toBe(2);
+      expect(client.connectionsOpened).toBe(2);
+    } finally {
+      await client.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
 interface DohServer { port: number; sessions: number; methods: string[]; close(): Promise<void> }
 
 async function dohServer(p: TestPki): Promise<DohServer> {
