@@ -3,22 +3,9 @@
  * `daneel query`: parsed into a ForwardTable and a CA bundle; a bad value is a UsageError (exit 64) naming it.
  */
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
 import { ForwardTable, UpstreamUrlError, type ForwardingSetup } from '../resolver/forward/index.js';
 import { UsageError } from './config.js';
-
-export interface ForwardFlags {
-  forward?: string[];
-  forwardCa?: string;
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-export function addForwardOptions(cmd: Command): Command {
-  return cmd
-    .option('--forward <zone=url,...>', 'send ZONE (`.` for all) to these upstreams: udp://, tcp://, tls://ADDR?name=AUTH-NAME[&pin=sha256/B64], https://HOST/PATH (repeatable)', collect, [])
-    .option('--forward-ca <file>', 'PEM CA bundle for DoT/DoH upstream certificates (default: the system store)');
-}
+import type { ForwardFlags } from './forward-options.js';
 
 /** From `daneel query` flags. */
 export function forwardingFromFlags(flags: ForwardFlags): ForwardingSetup {

@@ -8,7 +8,8 @@
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
 import { createRoutedResolver } from '../../resolver/forward/index.js';
-import { addForwardOptions, forwardingFromFlags, type ForwardFlags } from '../forwarding.js';
+import { forwardingFromFlags } from '../forwarding.js';
+import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
 import { Name } from '../../resolver/wire/name.js';
 import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
 import type { Message } from '../../resolver/wire/types.js';
