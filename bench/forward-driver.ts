@@ -11,6 +11,7 @@ import type { Resolver } from '../resolver/api.js';
 import { resolverConfigFromFlags } from '../cli/config.js';
 import { Name } from '../resolver/wire/name.js';
 import { T } from '../resolver/wire/types.js';
+import { percentile } from './lib/report.js';
 
 interface Job { rootHints: string; trustAnchor: string; ca: string; modes: Record<string, string[]>; names: string[]; coldReps: number; warmReps: number }
 const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
@@ -27,8 +28,6 @@ async function timed(r: Resolver, name: string): Promise<number> {
   if (res.verdict.status !== 'secure') throw new Error(`${name}: ${res.verdict.status} (${res.verdict.reason})`);
   return ms;
 }
-
-const quantile = (xs: number[], q: number): number => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(q * s.length))]!; };
 
 // Warm the upstream's own cache first, so every mode measures daneel's side, not Unbound's first recursion.
 const warmUp = build(job.modes['udp']!);
@@ -47,5 +46,5 @@ for (const [mode, specs] of Object.entries(job.modes)) {
   const warm: number[] = [];
   for (let i = 0; i < job.warmReps; i++) warm.push(await timed(r, job.names[i % job.names.length]!));
   await r.close();
-  process.stdout.write(JSON.stringify({ mode, coldMs: quantile(cold, 0.5), coldP90Ms: quantile(cold, 0.9), warmMs: quantile(warm, 0.5), warmP90Ms: quantile(warm, 0.9) }) + '\n');
+  process.stdout.write(JSON.stringify({ mode, coldMs: percentile(cold, 50), coldP90Ms: percentile(cold, 90), warmMs: percentile(warm, 50), warmP90Ms: percentile(warm, 90), cold, warm }) + '\n');
 }
