@@ -7,8 +7,6 @@
  */
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
-import { createRoutedResolver } from '../../resolver/forward/index.js';
-import { forwardingFromFlags } from '../forwarding.js';
 import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
 import { Name } from '../../resolver/wire/name.js';
 import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
@@ -100,7 +98,13 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
-    const r = resolver ?? (owned = createRoutedResolver(resolverConfigFromFlags(args), forwardingFromFlags(args)));
+    let r = resolver;
+    if (!r) {
+      // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
+      const { createRoutedResolver } = await import('../../resolver/forward/index.js');
+      const { forwardingFromFlags } = await import('../forwarding.js');
+      r = owned = createRoutedResolver(resolverConfigFromFlags(args), forwardingFromFlags(args));
+    }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
     return { exitCode: exitCodeFor(result), stdout, stderr: '' };
