@@ -30,8 +30,8 @@ function forwardingSetup(specs: string[], caFile: string | undefined): Forwardin
   try {
     ca = readFileSync(caFile, 'utf8');
   } catch (e) {
-    throw new UsageError(`--forward-ca ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`forward-ca ${caFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--forward-ca ${caFile}: no PEM certificate in the file`);
+  if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`forward-ca ${caFile}: no PEM certificate in the file`);
   return { table, ca };
 }

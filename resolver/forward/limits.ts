@@ -4,10 +4,16 @@
  */
 export const FORWARD_LIMITS = {
   /**
-   * One try at one upstream (connect, handshake and reply included). A recursive upstream answers from cache
-   * in milliseconds and a cold recursion rarely takes a second; past this the next upstream is asked.
+   * One try at one upstream (connect, handshake and reply included). A recursive upstream answers from cache in
+   * milliseconds, but a cold name behind a dead authority costs it seconds of its own retries; past this the
+   * next upstream is asked.
    */
-  queryTimeoutMs: 1_500,
+  queryTimeoutMs: 3_000,
+  /**
+   * A timed-out query says the name was slow as much as the upstream: only this many in a row put an upstream in
+   * its backoff. A refused or reset connection, a failed TLS authentication or a REFUSED rcode do at once.
+   */
+  timeoutsBeforeDown: 3,
   /** RTT assumed for an upstream never asked; an upstream with a measured RTT below it is preferred. */
   unknownRttMs: 100,
   /** After a failure an upstream is skipped for this long, doubled per consecutive failure ... */

@@ -1,14 +1,16 @@
 /**
  * Upstream health for one forwarded zone: which upstream to ask first, which to skip. Pure: the caller passes
- * the time. The smoothed RTT is RFC 6298 §2.3's (alpha 1/8); an upstream that failed (timeout, refused, TLS
- * refused, connection lost, SERVFAIL) is skipped for a backoff that doubles per consecutive failure, then gets
- * one probe query. When every upstream is in its backoff the request fails at once (EDE 22), instead of waiting
+ * the time. The smoothed RTT is RFC 6298 §2.3's (alpha 1/8); an upstream that failed (refused, TLS refused,
+ * connection lost, REFUSED, or timeoutsBeforeDown timeouts in a row) is skipped for a backoff that doubles per
+ * consecutive failure, then gets one probe query. When every upstream is in its backoff the request fails at once (EDE 22), instead of waiting
  * on servers known to be down.
  */
 import { FORWARD_LIMITS } from './limits.js';
 
 interface Health {
   srttMs: number | undefined;
+  /** Consecutive timeouts not yet counted as a failure (see timeoutsBeforeDown). */
+  timeouts: number;
   failures: number;
   downUntilMs: number;
   lastError: string;
@@ -25,7 +27,7 @@ export class UpstreamPool<T> {
   private readonly health: Map<T, Health>;
 
   constructor(readonly members: readonly T[], private readonly limits = FORWARD_LIMITS) {
-    this.health = new Map(members.map((m) => [m, { srttMs: undefined, failures: 0, downUntilMs: 0, lastError: '' }]));
+    this.health = new Map(members.map((m) => [m, { srttMs: undefined, timeouts: 0, failures: 0, downUntilMs: 0, lastError: '' }]));
   }
 
   /** Upstreams that are not in a backoff, lowest smoothed RTT first (unknown ones at unknownRttMs). */
@@ -40,9 +42,19 @@ export class UpstreamPool<T> {
   recordSuccess(m: T, rttMs: number): void {
     const h = this.state(m);
     h.srttMs = h.srttMs === undefined ? rttMs : h.srttMs + (rttMs - h.srttMs) / 8;
+    h.timeouts = 0;
     h.failures = 0;
     h.downUntilMs = 0;
     h.lastError = '';
+  }
+
+  /** A query timed out: the upstream goes into its backoff only after timeoutsBeforeDown in a row. */
+  recordTimeout(m: T, nowMs: number, error: string): void {
+    const h = this.state(m);
+    h.lastError = error;
+    if (++h.timeouts < this.limits.timeoutsBeforeDown) return;
+    h.timeouts = 0;
+    this.recordFailure(m, nowMs, error);
   }
 
   recordFailure(m: T, nowMs: number, error: string): void {

@@ -229,7 +229,8 @@ export class ForwardingResolver implements Resolver {
     } catch (e) {
       if (req.signal?.aborted) throw new ResolutionError('ABORTED', EDE.OTHER, 'request aborted');
       if (!(e instanceof TransportError)) throw e;
-      this.pool.recordFailure(client, this.config.clock.now(), e.message);
+      if (e.code === 'TIMEOUT') this.pool.recordTimeout(client, this.config.clock.now(), e.message);
+      else this.pool.recordFailure(client, this.config.clock.now(), e.message);
       return e.message;
     }
     let msg: Message;

@@ -14,7 +14,7 @@ describe('forwarding flags', () => {
     [['--forward', '.=tls://127.0.0.1'], /tls:\/\/ needs \?name=AUTH-NAME/],
     [['--forward', 'corp.example'], /expected ZONE=URL/],
     [['--forward', '.=udp://resolver.example'], /not an IP address/],
-    [['--forward', '.=https://127.0.0.1/q', '--forward-ca', join(dir, 'missing.pem')], /--forward-ca .*ENOENT/],
+    [['--forward', '.=https://127.0.0.1/q', '--forward-ca', join(dir, 'missing.pem')], /forward-ca .*ENOENT/],
     [['--forward', '.=https://127.0.0.1/q', '--forward-ca', hints], /no PEM certificate/],
   ])('query %j exits 64', async (flags, why) => {
     const r = await daneel(['query', 'a.example', 'A', '--root-hints', hints, ...flags]);

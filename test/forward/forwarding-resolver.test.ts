@@ -18,6 +18,7 @@ import { DEFAULT_POLICY } from '../../resolver/dnssec/policy.js';
 import { DEFAULT_WORK_LIMITS } from '../../resolver/dnssec/budget.js';
 import { DEFAULT_LIMITS } from '../../resolver/limits.js';
 import { EDE } from '../../resolver/dnssec/verdict.js';
+import { FORWARD_LIMITS } from '../../resolver/forward/limits.js';
 
 class ScriptedClient implements UpstreamClient {
   readonly upstream;
@@ -102,7 +103,7 @@ describe('forwarding resolver', () => {
 
   it('with every upstream down: SERVFAIL, EDE 22 at once, no query sent', async () => {
     const clock = new FixedClock(1_700_000_000_000);
-    const a = new ScriptedClient('tls://192.0.2.1?name=r.example', true, () => new TransportError('TIMEOUT', 'no reply'));
+    const a = new ScriptedClient('tls://192.0.2.1?name=r.example', true, () => new TransportError('REFUSED', 'ECONNREFUSED'));
     const b = new ScriptedClient('https://192.0.2.2/dns-query', true, () => new TransportError('AUTH', 'SPKI pins'));
     const f = forwarder([a, b], clock);
     const first = await f.resolve(NAME, T.A);
@@ -116,5 +117,16 @@ describe('forwarding resolver', () => {
     clock.advance(60_000);
     await f.resolve(NAME, T.A);
     expect(a.sent.length + b.sent.length).toBe(4); // probed again after the backoff
+  });
+
+  it('a timeout alone does not put an upstream in its backoff; timeoutsBeforeDown in a row do', async () => {
+    const slow = new ScriptedClient('udp://192.0.2.1', false, () => new TransportError('TIMEOUT', 'no reply within 3000 ms'));
+    const f = forwarder([slow]);
+    for (let i = 0; i < FORWARD_LIMITS.timeoutsBeforeDown; i++) {
+      expect((await f.resolve(NAME, T.A)).verdict.reason).toMatch(/no upstream of \. answered/);
+    }
+    expect(slow.sent).toHaveLength(FORWARD_LIMITS.timeoutsBeforeDown);
+    expect((await f.resolve(NAME, T.A)).verdict.reason).toMatch(/every upstream of \. is down/);
+    expect(slow.sent).toHaveLength(FORWARD_LIMITS.timeoutsBeforeDown);
   });
 });

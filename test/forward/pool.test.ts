@@ -25,6 +25,17 @@ describe('upstream pool: failover by health and RTT', () => {
     expect(pool.choose(3000 + FORWARD_LIMITS.downInitialMs).order).toContain('a'); // the success reset the backoff
   });
 
+  it('counts timeouts: only timeoutsBeforeDown in a row start the backoff, a reply resets the count', () => {
+    const pool = new UpstreamPool(['a']);
+    for (let i = 1; i < FORWARD_LIMITS.timeoutsBeforeDown; i++) pool.recordTimeout('a', 0, 'timeout');
+    expect(pool.choose(0).order).toEqual(['a']);
+    pool.recordSuccess('a', 5);
+    for (let i = 1; i < FORWARD_LIMITS.timeoutsBeforeDown; i++) pool.recordTimeout('a', 0, 'timeout');
+    expect(pool.choose(0).order).toEqual(['a']);
+    pool.recordTimeout('a', 0, 'timeout');
+    expect(pool.choose(0).order).toEqual([]);
+  });
+
   it('caps the backoff at downMaxMs', () => {
     const pool = new UpstreamPool(['a']);
     for (let i = 0; i < 40; i++) pool.recordFailure('a', 0, 'x');

@@ -21,6 +21,8 @@ interface Job {
   /** Mode name -> --forward specs ([] = iterate). */
   modes: Record<string, string[]>;
   cases?: Array<{ id: string; qname: string; qtype: string }>;
+  /** --forward specs of a pass run before the modes, results ignored. */
+  warmUp?: string[];
   forge?: { upstream: string; target: string; qtype: string; forgery: Forgery };
   concurrency?: { forward: string; upstreamTls: string; names: string[] };
   stream?: { forward: string[]; labels: string[]; names: string[]; waves: number; perWave: number };
@@ -44,6 +46,13 @@ async function ask(r: Resolver, qname: string, qtype: string): Promise<{ rcode: 
 }
 
 async function runCases(): Promise<void> {
+  if (job.warmUp) {
+    // One pass through the upstream first: its cold recursion (a silent authority costs it seconds) is not
+    // what is compared, the verdicts are.
+    const w = build(job.warmUp);
+    for (const c of job.cases ?? []) await ask(w, c.qname, c.qtype);
+    await w.close();
+  }
   for (const [mode, specs] of Object.entries(job.modes)) {
     const r = build(specs);
     for (const c of job.cases ?? []) out({ kind: 'case', mode, id: c.id, ...(await ask(r, c.qname, c.qtype)) });
