@@ -33,9 +33,6 @@ export interface DnsServerOptions {
   onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
-/** Abort listeners one request may hold on the server's signal at once (the standard transport adds up to three per upstream query). */
-const UPSTREAM_LISTENERS_PER_REQUEST = 4;
-
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
 const PORT_ZERO_ATTEMPTS = 8;
 
@@ -51,11 +48,10 @@ export class DnsServer {
 
   constructor(resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
-    this.gate = new RequestGate(this.limits.maxConcurrentRequests);
-    // Every upstream query of every request in flight listens for this signal (transport/udp.ts, tcp.ts): a few
-    // per request by design, so Node's 10-listener leak warning would fire at 11 concurrent queries.
-    setMaxListeners(UPSTREAM_LISTENERS_PER_REQUEST * this.limits.maxConcurrentRequests, this.abort.signal);
+    this.gate = new RequestGate(this.limits.maxConcurrentRequests, this.limits.maxRequestsPerClient);
     this.logger = opts.logger ?? silentLogger;
+    // Every request in flight listens on this one signal (several listeners each, transport included).
+    setMaxListeners(4 * this.limits.maxConcurrentRequests + 16, this.abort.signal);
     this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
     if (opts.onResult) this.deps.onResult = opts.onResult;
     if (opts.onAnswered) this.deps.onAnswered = opts.onAnswered;
@@ -100,7 +96,7 @@ export class DnsServer {
    */
   private async bindPair(where: ListenAddress, deps: ListenerDeps): Promise<ListenAddress> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(where, deps);
+      const udp = new UdpListener(where, deps, this.limits);
       this.listeners.push(udp);
       const got = await udp.start();
       const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
@@ -116,9 +112,11 @@ export class DnsServer {
     }
   }
 
-  /** Stops taking queries, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
+  /** Stops taking queries and TCP connections, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
   async close(): Promise<void> {
     this.gate.closing = true;
+    // No new TCP connections while the queries in flight drain (UDP queries are refused by the gate).
+    for (const l of this.listeners) if (l instanceof TcpListener) void l.stopAccepting();
     await this.gate.idle(this.limits.closeGraceMs);
     this.abort.abort();
     await this.closeListeners();

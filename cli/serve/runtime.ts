@@ -11,7 +11,8 @@
  * Listen addresses and server limits need a restart (as in Unbound and Knot Resolver): a change is logged.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { createResolver } from '../../resolver/resolve.js';
+import { createRoutedResolver } from '../../resolver/forward/index.js';
+import { forwardingFromOptions } from '../forwarding.js';
 import { SwappableResolver } from '../../resolver/swappable.js';
 import { DnsServer } from '../../server/server.js';
 import { ClientPolicy } from '../../server/admission.js';
@@ -34,9 +35,12 @@ export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error
 
 function makeResolver(options: DaneelOptions, logger: PinoLogger, metrics: DaneelMetrics): { resolver: Resolver; anchors: number; builtinHints: boolean } {
   const config = resolverConfig(options);
-  // Upstream queries, RTT and failures are counted by wrapping the transport (server/metrics/instruments.ts).
-  const resolver = createResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger });
-  return { resolver, anchors: config.trustAnchors.length, builtinHints: config.builtinHints };
+  // Upstream queries, RTT and failures are counted by wrapping the transport (server/metrics/instruments.ts);
+  // forwarded queries go over the forwarder's own DoT/DoH transports and are not counted there.
+  const forwarding = forwardingFromOptions(options.forwardZones, options.forwardCa);
+  // With `.` forwarded nothing is iterated, so the built-in hints are never used.
+  const iterates = !forwarding.table.zones().some((z) => z.zone.isRoot);
+  return { resolver: createRoutedResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
 }
 
 function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {
