@@ -13,7 +13,7 @@
  * insecure with the reason "checking disabled"; no reachable server, a limit hit or an internal error give
  * SERVFAIL with an indeterminate verdict whose `id` is the ResolutionError code (or INTERNAL).
  */
-import type { ResolveOptions, ResolveResult, Resolver, ResolverConfig, ServerHint } from './api.js';
+import type { ResolveOptions, ResolveResult, ResolveStats, Resolver, ResolverConfig, ServerHint } from './api.js';
 import { Name } from './wire/name.js';
 import { RCODE, T, type Message, type RR } from './wire/types.js';
 import { decodeMessage } from './wire/message.js';
@@ -24,7 +24,8 @@ import { EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js'
 import type { ZoneKeys } from './dnssec/zone-keys.js';
 import { asBogus, ChainOfTrust, RequestKeyStore, type LookupAnswer } from './dnssec/chain.js';
 import { validateResponse } from './dnssec/response.js';
-import { scrubResponse } from './iterator/scrub.js';
+import { scrubResponse, trustOf, weakerRank, type TrustRank } from './iterator/scrub.js';
+import { answerTtl, capTtls, normaliseTtls } from './iterator/ttl.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
 import type { FollowedChain } from './iterator/chain.js';
 import { checkReferral, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
@@ -83,11 +84,15 @@ interface Request {
 /** One name's lookup result: a final answer, or a CNAME/DNAME link to follow. */
 interface Step {
   rcode: number;
+  /** For a secure step, only what the validator checked (RFC 4035 §5.3.3 TTLs); else the scrubbed reply. */
   answer: RR[];
   authority: RR[];
   verdict: Verdict;
   next?: Name;
   links: number;
+  /** Seconds the step's data may be reused (see ResolveResult.ttl). */
+  ttl: number;
+  rank: TrustRank;
 }
 
 interface Reply {
@@ -160,7 +165,7 @@ class IterativeResolver implements Resolver {
       verdict = indeterminate(`internal error: ${message}`, EDE.OTHER, 'INTERNAL');
       this.log?.error({ qname: qname.toString(), qtype, err: e }, 'resolution failed');
     }
-    return { qname, qtype, rcode: RCODE.SERVFAIL, answer: [], authority: [], verdict };
+    return { qname, qtype, rcode: RCODE.SERVFAIL, answer: [], authority: [], verdict, ttl: 0, stats: statsOf(req) };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -172,18 +177,22 @@ class IterativeResolver implements Resolver {
     const verdicts: Verdict[] = [];
     const seen = new Set<string>([qname.key]);
     let links = 0;
+    let ttl = Infinity;
+    let rank: TrustRank = 'answer-aa';
     let name = qname;
     for (;;) {
       const step = await this.lookup(req, name, qtype, cd, glueDepth);
       answer.push(...step.answer.filter((rr) => !answer.includes(rr)));
       verdicts.push(step.verdict);
+      ttl = Math.min(ttl, step.ttl);
+      rank = weakerRank(rank, step.rank);
       if (step.verdict.status === 'bogus' && !cd) {
         // A bogus answer never reaches the client as data (RFC 4035 §5.5: the resolver returns SERVFAIL).
-        return { qname, qtype, rcode: RCODE.SERVFAIL, answer: [], authority: [], verdict: step.verdict };
+        return { qname, qtype, rcode: RCODE.SERVFAIL, answer: [], authority: [], verdict: step.verdict, ttl: 0, stats: statsOf(req) };
       }
       links += step.links;
       if (!step.next) {
-        return { qname, qtype, rcode: step.rcode, answer, authority: step.authority, verdict: weakest(verdicts) };
+        return { qname, qtype, rcode: step.rcode, answer, authority: step.authority, verdict: weakest(verdicts), ttl, rank, stats: statsOf(req) };
       }
       if (links > this.config.limits.maxCnameChain) {
         throw new ResolutionError('CNAME_CHAIN', EDE.OTHER, `CNAME/DNAME chain longer than maxCnameChain (${this.config.limits.maxCnameChain}) at ${step.next}`);
@@ -319,7 +328,9 @@ class IterativeResolver implements Resolver {
     const rcode = isLink ? RCODE.NOERROR : msg.rcode;
     const negative = kind === 'nodata' || kind === 'nxdomain';
     const authority = msg.authority.filter((rr) => keepInResult(rr, negative));
-    const step: Step = { rcode, answer: msg.answer, authority, verdict: zone.verdict, links: chain.links.length };
+    const rank = trustOf(msg.answer.length > 0 ? 'answer' : 'authority', msg.flags.aa);
+    const ttl = answerTtl(msg.answer, authority, negative);
+    const step: Step = { rcode, answer: msg.answer, authority, verdict: zone.verdict, links: chain.links.length, ttl, rank };
     if (isLink) step.next = classified.next!;
     if (zone.security !== 'secure') return step;
     const keys = await this.zoneKeys(req, zone);
@@ -329,7 +340,13 @@ class IterativeResolver implements Resolver {
     }
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
     step.verdict = v.verdict;
-    if (v.verdict.status === 'secure' && v.next && isLink) step.next = v.next;
+    if (v.verdict.status !== 'secure') return step;
+    // Return what was validated, never what was received: only the RRsets and proofs the validator checked,
+    // with TTLs capped by RFC 4035 §5.3.3 (RRSIG Original TTL, signature expiry) — v.ttl is that bound.
+    step.answer = capTtls(v.answer, v.ttl);
+    step.authority = capTtls(v.authority.filter((rr) => keepInResult(rr, negative)), v.ttl);
+    step.ttl = Math.min(v.ttl, answerTtl(step.answer, step.authority, negative));
+    if (v.next && isLink) step.next = v.next;
     return step;
   }
 
@@ -479,7 +496,8 @@ class IterativeResolver implements Resolver {
     this.health.recordReply(address, Math.max(0, this.config.clock.now() - start));
     let msg: Message;
     try {
-      msg = decodeMessage(bytes);
+      // RFC 2181 §8: a TTL with the top bit set is read as 0 before anything uses it.
+      msg = normaliseTtls(decodeMessage(bytes));
     } catch (e) {
       return `malformed reply (${e instanceof Error ? e.message : String(e)})`;
     }
@@ -501,9 +519,18 @@ class IterativeResolver implements Resolver {
 
 /** Records a result's authority section carries: denial proofs always, SOA for negative answers; never NS/DS. */
 function keepInResult(rr: RR, negative: boolean): boolean {
+  if (isDenial(rr)) return true;
   const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  if (type === T.NSEC || type === T.NSEC3) return true;
   return negative && type === T.SOA;
+}
+
+function isDenial(rr: RR): boolean {
+  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
+  return type === T.NSEC || type === T.NSEC3;
+}
+
+function statsOf(req: Request): ResolveStats {
+  return { upstreamQueries: req.queries };
 }
 
 /** Root servers from a priming reply: NS names of the answer with their addresses (RFC 8109 §3.3). */
