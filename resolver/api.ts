@@ -35,8 +35,10 @@ export interface ResolveResult {
 }
 
 export interface ResolveStats {
-  /** Queries sent upstream for this request (sub-resolutions, DNSKEY/DS fetches, TCP retries included). */
+  /** Queries sent upstream for this request (sub-resolutions, DNSKEY/DS fetches included; a TCP retry after TC is part of its query). */
   upstreamQueries: number;
+  /** Identical queries already in flight (for this or another client) that this request waited for instead of sending. */
+  joinedQueries: number;
 }
 
 export interface ResolveOptions {
@@ -56,6 +58,8 @@ export interface Resolver {
 export interface ServerHint {
   name: Name;
   addresses: string[];
+  /** Port of these addresses (default 53; glue from a delegation never carries one). */
+  port?: number;
 }
 
 export interface ResolverConfig {
