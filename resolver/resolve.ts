@@ -321,7 +321,8 @@ class IterativeResolver implements Resolver {
     const servers = ref.servers.filter((s) => !isUnreachableGlueless(s, ref.child));
     const state = await this.childState(req, parent, ref, servers, cd);
     req.zones.set(`${cd ? 'u' : 'v'}|${ref.child.key}`, state);
-    if (!cd && ref.ttl !== undefined) this.stores.zones.put(state, Math.min(ref.ttl, signedTtl(state.ds ?? [], this.nowSeconds())));
+    // RFC 4035 §5.3.3: the DS (or its denial) vouching for the cut holds no longer than its signatures.
+    if (!cd && ref.ttl !== undefined) this.stores.zones.put(state, Math.min(ref.ttl, signedTtl(ref.authority, this.nowSeconds())));
     this.log?.debug({ zone: ref.child.toString(), security: state.security, servers: servers.map((s) => s.name.toString()) }, 'referral');
     return state;
   }
