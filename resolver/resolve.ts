@@ -463,6 +463,8 @@ class IterativeResolver implements Resolver {
       if (typeof raw === 'string') {
         if (raw.startsWith('timeout')) timedOut.add(address);
         problems.push(`${address}: ${raw}`);
+        // One line per upstream failure (operators look for unreachable or broken servers here).
+        this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: raw }, 'upstream failure');
         continue;
       }
       let reply: Reply;
@@ -471,6 +473,7 @@ class IterativeResolver implements Resolver {
         reply = { raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
+        this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: 'malformed records' }, 'upstream failure');
         continue;
       }
       const kind = reply.classified.kind;
