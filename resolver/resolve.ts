@@ -27,7 +27,7 @@ import { EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js'
 import type { ZoneKeys } from './dnssec/zone-keys.js';
 import { asBogus, ChainOfTrust, type LookupAnswer } from './dnssec/chain.js';
 import { CachedKeyStore, KeyCache } from './state/key-cache.js';
-import { ZoneCache } from './state/zone-cache.js';
+import { InteriorNames, ZoneCache } from './state/zone-cache.js';
 import { NsAddressBook, NsAddressCache, type FoundAddresses, type GlueContext } from './state/ns-addresses.js';
 import { validateResponse } from './dnssec/response.js';
 import { scrubResponse, trustOf, weakerRank, type TrustRank } from './iterator/scrub.js';
@@ -35,7 +35,7 @@ import { answerTtl, capTtls, normaliseTtls } from './iterator/ttl.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
 import type { FollowedChain } from './iterator/chain.js';
 import { checkReferral, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
-import { advance, fallBack, nextQuestion, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
+import { advance, fallBack, nextQuestion, skipKnown, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
 import { chooseAddress, ServerHealth } from './iterator/servers.js';
 import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
@@ -65,6 +65,8 @@ export interface ResolverStores {
   zones: ZoneCache;
   /** Addresses of glueless NS names. */
   nsAddresses: NsAddressCache;
+  /** Names known to lie inside a zone (no cut): QNAME minimisation skips them. */
+  interior: InteriorNames;
 }
 
 /** Why a request ended without an answer; `code` is stable, `ede` the RFC 8914 code sent to clients. */
@@ -149,6 +151,7 @@ class IterativeResolver implements Resolver {
       keys: config.stores?.keys ?? new KeyCache(config.clock),
       zones: config.stores?.zones ?? new ZoneCache(config.clock),
       nsAddresses: config.stores?.nsAddresses ?? new NsAddressCache(config.clock),
+      interior: config.stores?.interior ?? new InteriorNames(config.clock),
     };
   }
 
@@ -246,7 +249,7 @@ class IterativeResolver implements Resolver {
   private async lookup(req: Request, qname: Name, qtype: number, cd: boolean, glue: GlueContext): Promise<Step> {
     let zone = await this.closestZone(req, qtype === T.DS && !qname.isRoot ? qname.parent() : qname, cd);
     this.prefetchKeys(req, zone);
-    let mstate = startMinimising(this.config.qnameMinimisation);
+    let mstate = skipKnown(startMinimising(this.config.qnameMinimisation), this.stores.interior.deepest(zone.zone, qname));
     let referrals = 0;
     for (;;) {
       const q = nextQuestion(qname, qtype, zone.zone, mstate);
@@ -261,6 +264,7 @@ class IterativeResolver implements Resolver {
       const action = decide({ qname, qtype, asked: q, zone: zone.zone, msg: reply.msg, classified: reply.classified });
       switch (action.do) {
         case 'finish':
+          if (qtype !== T.DS && reply.classified.kind !== 'nxdomain') this.markInterior(zone, qname, reply);
           return this.finish(req, zone, qname, qtype, reply);
         case 'fail':
           throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, action.reason);
@@ -268,6 +272,7 @@ class IterativeResolver implements Resolver {
           mstate = fallBack(mstate);
           break;
         case 'ask-deeper':
+          this.markInterior(zone, q.name, reply);
           mstate = advance(mstate, q);
           break;
         case 'descend':
@@ -359,6 +364,12 @@ class IterativeResolver implements Resolver {
   /** The zone's validated DNSKEY set through the chain of trust (RFC 4035 §5.2), fetched once per key store. */
   private zoneKeys(req: Request, zone: ZoneState): Promise<ZoneKeys> {
     return req.chain.zoneKeys(zone.zone, { ...(zone.ds ? { ds: zone.ds } : {}), ...(zone.anchors ? { anchors: zone.anchors } : {}) });
+  }
+
+  /** The zone's servers answered for `name` themselves: no cut between (kept as long as the reply's TTLs). */
+  private markInterior(zone: ZoneState, name: Name, reply: Reply): void {
+    const records = [...reply.msg.answer, ...reply.msg.authority];
+    if (records.length > 0) this.stores.interior.mark(zone.zone, name, Math.min(...records.map((rr) => rr.ttl)));
   }
 
   /**

@@ -47,6 +47,14 @@ export function nextQuestion(qname: Name, qtype: number, cut: Name, st: Minimise
 }
 
 /**
+ * Starts minimising below `labels` labels of the name: those are known to hold no zone cut (RFC 9156 §2: a
+ * resolver may skip what it already knows), so asking for them again would only cost a round trip.
+ */
+export function skipKnown(st: MinimiseState, labels: number): MinimiseState {
+  return labels > st.probeLabels ? { ...st, probeLabels: labels } : st;
+}
+
+/**
  * After a minimised query got NOERROR (data, NODATA — an empty non-terminal — or a CNAME at the intermediate
  * name) or a referral: the name exists and the next query adds labels below it (RFC 9156 §3).
  */

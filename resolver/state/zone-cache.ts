@@ -38,3 +38,36 @@ export class ZoneCache {
     return this.zones.size;
   }
 }
+
+/** Names remembered as lying inside a zone, with no cut between (for skipping QNAME minimisation steps). */
+export const INTERIOR_NAMES_MAX = 50_000;
+/** Longest a name is remembered as inside its zone without being seen again (1 day). */
+export const INTERIOR_NAMES_MAX_TTL_S = 86_400;
+
+/**
+ * Names a zone's servers answered for themselves (data, NODATA, CNAME — not a referral): there is no zone cut
+ * between the zone and such a name. RFC 9156 §2 lets a resolver skip minimisation steps for what it already
+ * knows; the server that answered for the name already saw it, so nothing is disclosed, and a cut that appears
+ * later still answers with a referral, which is followed as usual.
+ */
+export class InteriorNames {
+  private readonly names: ExpiringLru<string>;
+
+  constructor(clock: Clock, max = INTERIOR_NAMES_MAX) {
+    this.names = new ExpiringLru(max, clock);
+  }
+
+  /** Remembers that `name` is inside `zone` for `ttlSeconds` (capped). */
+  mark(zone: Name, name: Name, ttlSeconds: number): void {
+    if (!name.isStrictSubdomainOf(zone)) return;
+    this.names.set(name.key, zone.key, Math.min(ttlSeconds, INTERIOR_NAMES_MAX_TTL_S));
+  }
+
+  /** Label count of the deepest ancestor-or-self of `qname` known to be inside `zone`; the zone's own when none. */
+  deepest(zone: Name, qname: Name): number {
+    for (let n = qname; n.isStrictSubdomainOf(zone); n = n.parent()) {
+      if (this.names.get(n.key) === zone.key) return n.labelCount;
+    }
+    return zone.labelCount;
+  }
+}

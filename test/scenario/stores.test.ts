@@ -49,6 +49,22 @@ describe('a zone already seen (infrastructure and key caches)', () => {
     expect(h.net.asked().filter((q) => q === 'example.com. DNSKEY')).toHaveLength(2);
   });
 
+  it('with QNAME minimisation, names the zone answered for are not probed again (RFC 9156 §2)', async () => {
+    const h = buildHierarchy(standardZones());
+    const r = resolverFor(h);
+    await r.resolveTLSA('www.example.com', 443);
+    const before = h.net.count();
+    const second = await r.resolveTLSA('www.example.com', 25);
+    expect(second.rcode).toBe(RCODE.NXDOMAIN);
+    expect(second.verdict.status, second.verdict.reason).toBe('secure');
+    // _tcp.www.example.com. was answered (NODATA) by example.com.'s servers: no cut there, ask the full name.
+    expect(h.net.asked().slice(before)).toEqual(['_25._tcp.www.example.com. TLSA']);
+    // A new host in the zone is still minimised below the zone: the server sees one label more first.
+    const third = await r.resolveTLSA('ns1.example.com', 443);
+    expect(third.rcode).toBe(RCODE.NXDOMAIN);
+    expect(h.net.asked().slice(before + 1)[0]).toBe('ns1.example.com. A');
+  });
+
   it('an insecure zone is remembered as insecure: one query, no DNSKEY', async () => {
     const h = buildHierarchy(standardZones());
     const r = resolverFor(h);
