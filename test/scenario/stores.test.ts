@@ -52,17 +52,24 @@ describe('a zone already seen (infrastructure and key caches)', () => {
   it('with QNAME minimisation, names the zone answered for are not probed again (RFC 9156 §2)', async () => {
     const h = buildHierarchy(standardZones());
     const r = resolverFor(h);
-    await r.resolveTLSA('www.example.com', 443);
+    await r.resolve(n('host.sub.ent.example.com'), T.A);
     const before = h.net.count();
-    const second = await r.resolveTLSA('www.example.com', 25);
+    const second = await r.resolve(n('other.sub.ent.example.com'), T.A);
     expect(second.rcode).toBe(RCODE.NXDOMAIN);
     expect(second.verdict.status, second.verdict.reason).toBe('secure');
-    // _tcp.www.example.com. was answered (NODATA) by example.com.'s servers: no cut there, ask the full name.
-    expect(h.net.asked().slice(before)).toEqual(['_25._tcp.www.example.com. TLSA']);
-    // A new host in the zone is still minimised below the zone: the server sees one label more first.
-    const third = await r.resolveTLSA('ns1.example.com', 443);
-    expect(third.rcode).toBe(RCODE.NXDOMAIN);
-    expect(h.net.asked().slice(before + 1)[0]).toBe('ns1.example.com. A');
+    // ent. and sub.ent.example.com. were answered (NODATA) by example.com.'s servers: no cut, ask the full name.
+    expect(h.net.asked().slice(before)).toEqual(['other.sub.ent.example.com. A']);
+    // A name beside them is still minimised below the zone: the server sees one label more first.
+    await r.resolve(n('a.b.example.com'), T.A);
+    expect(h.net.asked().slice(before + 1)[0]).toBe('b.example.com. A');
+  });
+
+  it('underscored labels (RFC 8552) are not probed one by one: the TLSA owner goes out whole', async () => {
+    const h = buildHierarchy(standardZones());
+    const r = await resolverFor(h).resolveTLSA('www.example.com', 443);
+    expect(r.verdict.status, r.verdict.reason).toBe('secure');
+    const example = [...h.net.asked(ADDR.example1), ...h.net.asked(ADDR.example2)].filter((q) => !q.includes('DNSKEY'));
+    expect(example).toEqual(['www.example.com. A', '_443._tcp.www.example.com. TLSA']);
   });
 
   it('an insecure zone is remembered as insecure: one query, no DNSKEY', async () => {
