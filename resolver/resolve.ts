@@ -40,7 +40,10 @@ import { chooseAddress, ServerHealth } from './iterator/servers.js';
 import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
 import { replyMismatch } from './iterator/exchange-check.js';
-import { addressOf, coveredType, rdataName } from './iterator/records.js';
+import { QnameCase } from './iterator/qname-case.js';
+import { addressOf, rdataName } from './iterator/records.js';
+import { ResolutionError } from './resolution-error.js';
+import { checkRequest, keepInResult } from './request-checks.js';
 import { anchorsFor, initialState, weakest, type ZoneState } from './iterator/zone-state.js';
 
 /** The pino methods the resolver uses; pass a pino logger (or a child) as `logger`. */
@@ -69,18 +72,10 @@ export interface ResolverStores {
   interior: InteriorNames;
 }
 
-/** Why a request ended without an answer; `code` is stable, `ede` the RFC 8914 code sent to clients. */
-export class ResolutionError extends Error {
-  constructor(
-    readonly code: 'REFERRAL_DEPTH' | 'CNAME_CHAIN' | 'QUERY_BUDGET' | 'REQUEST_TIMEOUT' | 'NO_REACHABLE_AUTHORITY' | 'REFERRAL_LOOP' | 'ABORTED',
-    readonly ede: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ResolutionError';
-  }
-}
+export { ResolutionError };
 
+/** transmit's answer when the reply did not echo the 0x20 QNAME case: never used, asked again with the plain name. */
+const CASE_NOT_ECHOED = 'reply did not echo the QNAME case (0x20)';
 /** Extra passes over a zone's servers when all of them timed out (a lost datagram is not a dead server). */
 const RETRY_ROUNDS = 1;
 /**
@@ -134,6 +129,7 @@ export function createResolver(config: ResolverOptions): Resolver {
 
 class IterativeResolver implements Resolver {
   private readonly health: ServerHealth;
+  private readonly qnameCase: QnameCase;
   private primed: { servers: NameServer[]; untilMs: number } | undefined;
   private readonly log: Logger | undefined;
 
@@ -145,6 +141,7 @@ class IterativeResolver implements Resolver {
 
   constructor(private readonly config: ResolverOptions) {
     this.health = new ServerHealth(config.limits);
+    this.qnameCase = new QnameCase(config.qnameCaseRandomisation ?? true);
     this.log = config.logger;
     this.transport = new TruncationFallback(config.transport);
     this.stores = {
@@ -566,7 +563,15 @@ class IterativeResolver implements Resolver {
       throw new ResolutionError('QUERY_BUDGET', EDE.OTHER, `more than maxUpstreamQueries (${limits.maxUpstreamQueries}) upstream queries for one request`);
     }
     const timeoutMs = Math.max(1, Math.min(this.health.timeoutFor(upstream.address), req.deadlineMs - this.config.clock.now()));
-    const pending = this.transmit(upstream, q, timeoutMs).finally(() => this.inflight.delete(key));
+    const pending = this.transmit(upstream, q, timeoutMs)
+      .then((first) => {
+        // A server that did not echo the 0x20 case is asked once more with the plain name (iterator/qname-case.ts),
+        // counted like any query; past the budget the server simply counts as not answering.
+        if (first !== CASE_NOT_ECHOED || req.queries >= limits.maxUpstreamQueries) return first;
+        req.queries++;
+        return this.transmit(upstream, q, timeoutMs);
+      })
+      .finally(() => this.inflight.delete(key));
     this.inflight.set(key, pending);
     return this.untilAborted(req, pending);
   }
@@ -575,7 +580,8 @@ class IterativeResolver implements Resolver {
   private async transmit(upstream: Upstream, q: OutgoingQuestion, timeoutMs: number): Promise<Message | string> {
     const id = randomId();
     // EDNS0 with a 1232-byte buffer and DO=1 on every query (RFC 6891, RFC 3225); RD=0: we iterate ourselves.
-    const wire = buildQuery({ id, name: q.name, type: q.type, rd: false, cd: false, do: true, udpSize: DEFAULT_UDP_SIZE });
+    const sent = this.qnameCase.nameFor(upstream.address, q.name, this.config.clock.now());
+    const wire = buildQuery({ id, name: sent, type: q.type, rd: false, cd: false, do: true, udpSize: DEFAULT_UDP_SIZE });
     const start = this.config.clock.now();
     let bytes: Uint8Array;
     try {
@@ -594,7 +600,8 @@ class IterativeResolver implements Resolver {
       return `malformed reply (${e instanceof Error ? e.message : String(e)})`;
     }
     const mismatch = replyMismatch(msg, id, q.name, q.type);
-    return mismatch ?? msg;
+    if (mismatch !== undefined) return mismatch;
+    return this.qnameCase.accept(upstream.address, sent, q.name, msg, this.config.clock.now()) ?? CASE_NOT_ECHOED;
   }
 
   /** Waits for a (possibly shared) reply, or ends this request alone when its signal aborts. */
@@ -610,27 +617,12 @@ class IterativeResolver implements Resolver {
   }
 
   private checkRequest(req: Request): void {
-    if (req.signal?.aborted) throw new ResolutionError('ABORTED', EDE.OTHER, 'request aborted');
-    if (this.config.clock.now() >= req.deadlineMs) {
-      throw new ResolutionError('REQUEST_TIMEOUT', EDE.NO_REACHABLE_AUTHORITY, `request took longer than requestTimeoutMs (${this.config.limits.requestTimeoutMs} ms)`);
-    }
+    checkRequest(req, this.config.clock, this.config.limits.requestTimeoutMs);
   }
 
   private nowSeconds(): number {
     return Math.floor(this.config.clock.now() / 1000);
   }
-}
-
-/** Records a result's authority section carries: denial proofs always, SOA for negative answers; never NS/DS. */
-function keepInResult(rr: RR, negative: boolean): boolean {
-  if (isDenial(rr)) return true;
-  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  return negative && type === T.SOA;
-}
-
-function isDenial(rr: RR): boolean {
-  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  return type === T.NSEC || type === T.NSEC3;
 }
 
 /** RFC 4035 §5.3.3: validated data lives no longer than its RRSIGs' Original TTL and time before expiry. */

@@ -23,7 +23,7 @@ class HoldingTransport implements Transport {
 
   async query(server: Upstream, wire: Uint8Array, opts: QueryOptions): Promise<Uint8Array> {
     const q = decodeMessage(wire).question[0]!;
-    const key = `${q.name} ${typeName(q.type)}`;
+    const key = `${q.name.toLowerCase().toString()} ${typeName(q.type)}`; // 0x20 randomises the case sent
     for (const other of this.inFlight) {
       this.overlaps.set(key, (this.overlaps.get(key) ?? new Set()).add(other));
       this.overlaps.set(other, (this.overlaps.get(other) ?? new Set()).add(key));
