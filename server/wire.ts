@@ -11,14 +11,18 @@ import type { Message } from '../resolver/wire/types.js';
 import { handleQuery, responseTo } from './handler.js';
 import type { QueryContext } from './handler.js';
 import { CLASSIC_UDP_SIZE, SERVER_UDP_SIZE } from './limits.js';
+import { fastPathOf } from './fast-path.js';
 
 const HEADER_LENGTH = 12;
 const MAX_TCP_MESSAGE = 65535;
 
 /** The largest reply a client can take over UDP: its EDNS size (at least 512), capped by ours. */
 export function udpReplyLimit(query: Message | undefined): number {
-  const asked = query?.edns?.udpSize ?? CLASSIC_UDP_SIZE;
-  return Math.min(Math.max(asked, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
+  return udpLimitFor(query?.edns?.udpSize);
+}
+
+function udpLimitFor(udpSize: number | undefined): number {
+  return Math.min(Math.max(udpSize ?? CLASSIC_UDP_SIZE, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
 }
 
 /** FORMERR for a message whose header decodes but whose body does not: echo ID, opcode and RD only. */
@@ -49,6 +53,10 @@ export function encodeResponse(response: Message, maxSize: number): Uint8Array {
 export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: QueryContext): Promise<Uint8Array | undefined> {
   if (bytes.length < HEADER_LENGTH) return undefined;
   if ((bytes[2]! & 0x80) !== 0) return undefined;
+  // A cache hit for a question answered before: stored bytes with ID, RD and TTLs patched (cache/wire-store.ts).
+  const fast = fastPathOf(resolver);
+  const stored = fast?.answerFromWire(bytes, ctx.protocol === 'udp' ? udpLimitFor : () => MAX_TCP_MESSAGE);
+  if (stored) return stored;
   let query: Message;
   try {
     query = decodeMessage(bytes);
@@ -64,7 +72,9 @@ export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: Que
   }
   const maxSize = ctx.protocol === 'udp' ? udpReplyLimit(query) : MAX_TCP_MESSAGE;
   try {
-    return encodeResponse(response, maxSize);
+    const out = encodeResponse(response, maxSize);
+    fast?.rememberWire(query, response, out);
+    return out;
   } catch {
     return encodeResponse(responseTo(query, RCODE.SERVFAIL), maxSize);
   }

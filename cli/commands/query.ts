@@ -16,6 +16,8 @@ import { messageToText, rrToText } from '../../resolver/wire/present.js';
 import { edeName } from '../../resolver/wire/edns.js';
 import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
+import { CachingResolver } from '../../cache/caching-resolver.js';
+import { DEFAULT_CACHE_OPTIONS } from '../../cache/options.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
 
@@ -93,12 +95,18 @@ export function resultToText(result: ResolveResult): string {
   return lines.join('\n') + '\n';
 }
 
+function cachedResolver(args: QueryArgs): Resolver {
+  const config = resolverConfigFromFlags(args);
+  return new CachingResolver(createResolver(config), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
+}
+
 /** Runs one query with the given resolver (tests inject one) or one built from the flags. */
 export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<CommandResult> {
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
-    const r = resolver ?? (owned = createResolver(resolverConfigFromFlags(args)));
+    // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
+    const r = resolver ?? (owned = cachedResolver(args));
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
     return { exitCode: exitCodeFor(result), stdout, stderr: '' };

@@ -1,6 +1,7 @@
 /**
  * `daneel serve --listen ADDR:PORT [--listen ...] [--root-hints FILE] [--trust-anchor FILE ...]
- *  [--qname-minimisation yes|no] [--do-ip6 yes|no] [--log-level LEVEL]`: the validating resolver on UDP and TCP.
+ *  [--qname-minimisation yes|no] [--do-ip6 yes|no] [--log-level LEVEL] [cache flags, cli/cache-flags.ts]`: the
+ *  validating resolver on UDP and TCP, behind the cache (cache/).
  * Logs JSON lines (pino) to stderr; SIGINT/SIGTERM close gracefully. Usage errors exit 64.
  */
 import { Command, Option } from 'commander';
@@ -11,8 +12,10 @@ import { parseListenAddress, ServerError } from '../../server/listen-address.js'
 import type { ListenAddress } from '../../server/listen-address.js';
 import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
+import { CachingResolver } from '../../cache/caching-resolver.js';
+import { addCacheOptions, cacheOptionsFromFlags, type CacheFlags } from '../cache-flags.js';
 
-export interface ServeFlags extends ResolverFlags {
+export interface ServeFlags extends ResolverFlags, CacheFlags {
   listen: string[];
   logLevel: string;
 }
@@ -34,8 +37,10 @@ export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promi
   const listen = parseListen(flags.listen);
   const logger = pino({ level: flags.logLevel, base: { name: 'daneel' } }, pino.destination(2));
   const config = resolverConfigFromFlags(flags);
+  const cacheOptions = cacheOptionsFromFlags(flags);
   if (config.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
-  const resolver = createResolver({ ...config, logger });
+  // Every client question goes through the cache (cache/): answers, negative and bad caches, keep-warm.
+  const resolver = new CachingResolver(createResolver({ ...config, logger }), cacheOptions, { clock: config.clock, logger });
   const server = new DnsServer(resolver, { listen, logger });
   let bound: ListenAddress[];
   try {
@@ -44,9 +49,11 @@ export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promi
     await resolver.close();
     throw err;
   }
-  logger.info({ anchors: config.trustAnchors.length, rootHints: config.rootHints.length }, 'daneel serving');
+  resolver.start();
+  logger.info({ anchors: config.trustAnchors.length, rootHints: config.rootHints.length, cacheMaxBytes: cacheOptions.maxBytes, keepWarm: resolver.keepWarm.names() }, 'daneel serving');
   const stop = async (): Promise<void> => {
     await server.close();
+    logger.info({ cache: resolver.stats() }, 'cache counters');
     await resolver.close();
     logger.flush();
   };
@@ -59,7 +66,7 @@ export function register(program: Command): void {
     .description('answer DNS queries over UDP and TCP with DNSSEC validation')
     .option('--listen <addr:port>', 'listen address, e.g. 127.0.0.1:5300 or [::1]:53 (repeatable)', collect, [])
     .addOption(new Option('--log-level <level>', 'pino log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
-  addResolverOptions(cmd).action(async (o: ServeFlags) => {
+  addCacheOptions(addResolverOptions(cmd)).action(async (o: ServeFlags) => {
     let running: Awaited<ReturnType<typeof startServe>>;
     try {
       running = await startServe(o);

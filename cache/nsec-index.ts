@@ -1,0 +1,45 @@
+/**
+ * Which cached RRset keys hold secure NSEC records, per signing zone: what RFC 8198 synthesis searches. The
+ * records themselves live in the LRU (and may be evicted: a missing key is skipped). Bounded per zone and in
+ * zones, the oldest dropped first.
+ */
+import type { Name } from '../resolver/wire/name.js';
+import { MAX_NSEC_PER_ZONE } from './options.js';
+
+/** Zones whose NSEC keys are indexed at most (a flood of signed zones drops the oldest). */
+export const MAX_NSEC_ZONES = 10_000;
+
+export interface ZoneNsecs {
+  zone: Name;
+  /** NSEC owner key → RRset key, in insertion order. */
+  keys: Map<string, string>;
+}
+
+export class NsecIndex {
+  private readonly zones = new Map<string, ZoneNsecs>();
+
+  add(zone: Name, owner: Name, rrsetKey: string): void {
+    let z = this.zones.get(zone.key);
+    if (!z) {
+      if (this.zones.size >= MAX_NSEC_ZONES) this.zones.delete(this.zones.keys().next().value!);
+      z = { zone, keys: new Map() };
+      this.zones.set(zone.key, z);
+    }
+    z.keys.delete(owner.key);
+    z.keys.set(owner.key, rrsetKey);
+    if (z.keys.size > MAX_NSEC_PER_ZONE) z.keys.delete(z.keys.keys().next().value!);
+  }
+
+  /** The deepest indexed zone at or above `name`. */
+  closestZone(name: Name): ZoneNsecs | undefined {
+    for (let n = name.labelCount; n >= 0; n--) {
+      const z = this.zones.get(name.suffix(n).key);
+      if (z) return z;
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    return this.zones.size;
+  }
+}
