@@ -119,7 +119,7 @@ export class KeepWarm {
       return;
     }
     const questions: Array<[Name, number]> = [[w.name, T.TLSA]];
-    let ok = true;
+    let ok: boolean;
     try {
       const tlsa = await this.ask(w.name, T.TLSA);
       ok = tlsa.rcode !== RCODE.SERVFAIL;
