@@ -82,12 +82,16 @@ export class CachingResolver implements Resolver {
     const synthesised = synthesise(this.store, name, type, now);
     if (synthesised) { this.counters.hits++; this.counters.aggressiveHits++; return synthesised; }
     this.counters.misses++;
+    this.deps.logger?.debug({ qname: name.toString(), qtype: type }, 'cache miss');
     const result = await this.fetch(name, type);
     if (failed(result) && this.opts.serveStale) {
       const stale = this.store.lookup(name, type, this.clock.now(), this.opts.staleWindowS * 1000);
       if (stale?.stale) { this.counters.staleAnswers++; return stale.result; }
     }
-    return result;
+    // What was stored is what later hits will serve (TTLs within --cache-min-ttl/--cache-max-ttl, RFC 2308
+    // negative TTLs): hand out the same from the first answer on.
+    const stored = failed(result) ? undefined : this.store.lookup(name, type, this.clock.now());
+    return stored && !stored.stale ? stored.result : result;
   }
 
   resolveTLSA(host: Name | string, port: number, proto = 'tcp', opts: ResolveOptions = {}): Promise<ResolveResult> {

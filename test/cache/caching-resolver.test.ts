@@ -62,7 +62,7 @@ describe('answers from the cache', () => {
     const alone = cachedScenario();
     await alone.cache.resolve(n('www.example.com'), T.A);
     const [a, b] = await Promise.all([cache.resolve(n('www.example.com'), T.A), cache.resolve(n('www.example.com'), T.A)]);
-    expect(a).toBe(b);
+    expect([lines(a.answer), a.verdict]).toEqual([lines(b.answer), b.verdict]);
     expect(upstream()).toBe(alone.upstream());
     expect(h.net.log.length).toBe(alone.h.net.log.length);
   });
