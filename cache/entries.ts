@@ -69,23 +69,30 @@ export const nxdomainKey = (qname: Name): string => `x${qname.key}`;
 export const badKey = (qname: Name, qtype: number): string => `b${qname.key}|${qtype}`;
 
 /**
- * Bytes charged per object, measured with `npm run bench:memory` on Node 20 (V8 object headers, the Uint8Array
- * and ArrayBuffer behind every RDATA, Map/LRU bookkeeping): charging the real footprint keeps the budget honest.
+ * Bytes charged per object, calibrated with `npm run bench:memory` (Node 20) so that the charge is not below the
+ * V8 heap really used: object headers, the Uint8Array behind every RDATA and every label of a Name, key
+ * strings, the LRU's bookkeeping. A Name costs about 200 bytes a label (each label is its own Uint8Array).
  */
-export const ENTRY_OVERHEAD_BYTES = 320;
-export const RR_OVERHEAD_BYTES = 200;
+export const ENTRY_OVERHEAD_BYTES = 1000;
+export const RR_OVERHEAD_BYTES = 450;
+export const LABEL_OVERHEAD_BYTES = 220;
 
 function rrBytes(rrs: readonly RR[]): number {
   let n = 0;
-  for (const rr of rrs) n += RR_OVERHEAD_BYTES + rr.rdata.length + rr.name.wireLength;
+  for (const rr of rrs) n += RR_OVERHEAD_BYTES + rr.rdata.length;
   return n;
+}
+
+/** The owner Name object, shared by the records of an RRset (store.ts). */
+function nameBytes(name: Name): number {
+  return name.wireLength + name.labelCount * LABEL_OVERHEAD_BYTES;
 }
 
 /** The bytes an entry is charged (its key included, two bytes a character). */
 export function entrySize(entry: Entry, key: string): number {
   const base = ENTRY_OVERHEAD_BYTES + key.length * 2;
   switch (entry.kind) {
-    case 'rrset': return base + rrBytes(entry.rrs) + rrBytes(entry.sigs);
+    case 'rrset': return base + nameBytes(entry.name) + rrBytes(entry.rrs) + rrBytes(entry.sigs);
     case 'answer': return base + (entry.answer.length + entry.authority.length) * 64 + entry.verdict.reason.length * 2;
     case 'bad': return base + entry.result.verdict.reason.length * 2;
     case 'wire': return base + entry.bytes.length + entry.ttlAt.length * 8;

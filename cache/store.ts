@@ -95,7 +95,7 @@ export class CacheStore {
     // RFC 4035 §5.3.3: never keep data past its signatures' expiration.
     const ttl = Math.min(storedTtl(g.rrs, this.opts.minTtlS, this.opts.maxTtlS), secondsToSigExpiry(g.sigs, now));
     const entry: RrsetEntry = {
-      kind: 'rrset', name: g.name, type: g.type, class: g.class, rrs: g.rrs, sigs: g.sigs, rank, verdict,
+      kind: 'rrset', name: g.name, type: g.type, class: g.class, rrs: sharingName(g.rrs, g.name), sigs: sharingName(g.sigs, g.name), rank, verdict,
       storedAt: now, expiresAt: now + ttl * 1000,
     };
     const signer = verdict.status === 'secure' ? signerOf(g.sigs) : undefined;
@@ -176,6 +176,11 @@ function staleResult(result: ResolveResult): ResolveResult {
   const v = result.verdict;
   const verdict: Verdict = { ...v, reason: `stale answer (RFC 8767), upstream refresh failed; was: ${v.reason}`, ede: EDE.STALE_ANSWER };
   return { ...result, verdict };
+}
+
+/** The records with one Name object for the owner: decoded messages give each record its own (memory). */
+function sharingName(rrs: RR[], name: Name): RR[] {
+  return rrs.map((rr) => (rr.name === name ? rr : { ...rr, name }));
 }
 
 /** The Signer's Name of the first decodable RRSIG. */
