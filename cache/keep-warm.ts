@@ -12,6 +12,7 @@ import { RCODE, T } from '../resolver/wire/types.js';
 import { decodeRrsig } from '../resolver/dnssec/records.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './store.js';
+import { nameKey } from './entries.js';
 import type { CacheStats } from './stats.js';
 import type { Timers } from './timers.js';
 import {
@@ -64,7 +65,7 @@ export class KeepWarm {
   constructor(private readonly d: KeepWarmDeps) {
     for (const text of d.opts.keepWarm) {
       const name = keepWarmOwner(text);
-      this.warm.set(name.key, { name, learnt: false, lastAsked: 0 });
+      this.warm.set(nameKey(name), { name, learnt: false, lastAsked: 0 });
     }
   }
 
@@ -84,15 +85,16 @@ export class KeepWarm {
   /** A client asked TLSA at `name`: keeps a learnt name alive, or counts towards learning it. */
   noteQuery(name: Name): void {
     const now = this.d.clock.now();
-    const held = this.warm.get(name.key);
+    const key = nameKey(name);
+    const held = this.warm.get(key);
     if (held) { held.lastAsked = now; return; }
     const learnt = [...this.warm.values()].filter((w) => w.learnt).length;
     if (learnt >= this.d.opts.learnMax) return;
-    const count = (this.candidates.get(name.key) ?? 0) + 1;
-    if (count < this.d.opts.learnMinQueries) { this.candidates.set(name.key, count); return; }
-    this.candidates.delete(name.key);
+    const count = (this.candidates.get(key) ?? 0) + 1;
+    if (count < this.d.opts.learnMinQueries) { this.candidates.set(key, count); return; }
+    this.candidates.delete(key);
     const w: Warm = { name, learnt: true, lastAsked: now };
-    this.warm.set(name.key, w);
+    this.warm.set(key, w);
     this.d.logger?.debug({ name: name.toString() }, 'keep-warm: learnt from traffic');
     // The client's own question fills the cache now; the first refresh comes before that data expires.
     this.schedule(w, KEEP_WARM_MIN_INTERVAL_MS);
@@ -114,7 +116,7 @@ export class KeepWarm {
     w.timer = undefined;
     if (this.closed) return;
     if (w.learnt && this.d.clock.now() - w.lastAsked > KEEP_WARM_IDLE_MS) {
-      this.warm.delete(w.name.key);
+      this.warm.delete(nameKey(w.name));
       this.d.logger?.debug({ name: w.name.toString() }, 'keep-warm: learnt name no longer asked, dropped');
       return;
     }
@@ -128,7 +130,7 @@ export class KeepWarm {
       ok = false;
       this.d.logger?.warn({ name: w.name.toString(), err: (err as Error)?.message }, 'keep-warm refresh failed');
     }
-    if (this.closed || !this.warm.has(w.name.key)) return;
+    if (this.closed || !this.warm.has(nameKey(w.name))) return;
     this.schedule(w, ok ? this.nextDelay(questions) : KEEP_WARM_RETRY_MS);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Name } from '../resolver/wire/name.js';
 import { MAX_NSEC_PER_ZONE } from './options.js';
+import { nameKey } from './entries.js';
 
 /** Zones whose NSEC keys are indexed at most (a flood of signed zones drops the oldest). */
 export const MAX_NSEC_ZONES = 10_000;
@@ -19,21 +20,23 @@ export class NsecIndex {
   private readonly zones = new Map<string, ZoneNsecs>();
 
   add(zone: Name, owner: Name, rrsetKey: string): void {
-    let z = this.zones.get(zone.key);
+    const zoneKey = nameKey(zone);
+    const ownerKey = nameKey(owner);
+    let z = this.zones.get(zoneKey);
     if (!z) {
       if (this.zones.size >= MAX_NSEC_ZONES) this.zones.delete(this.zones.keys().next().value!);
       z = { zone, keys: new Map() };
-      this.zones.set(zone.key, z);
+      this.zones.set(zoneKey, z);
     }
-    z.keys.delete(owner.key);
-    z.keys.set(owner.key, rrsetKey);
+    z.keys.delete(ownerKey);
+    z.keys.set(ownerKey, rrsetKey);
     if (z.keys.size > MAX_NSEC_PER_ZONE) z.keys.delete(z.keys.keys().next().value!);
   }
 
   /** The deepest indexed zone at or above `name`. */
   closestZone(name: Name): ZoneNsecs | undefined {
     for (let n = name.labelCount; n >= 0; n--) {
-      const z = this.zones.get(name.suffix(n).key);
+      const z = this.zones.get(nameKey(name.suffix(n)));
       if (z) return z;
     }
     return undefined;

@@ -8,7 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { ResolveResult } from '../resolver/api.js';
-import type { Name } from '../resolver/wire/name.js';
+import { Name } from '../resolver/wire/name.js';
 import { RCODE, T } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import { groupRrsets } from '../resolver/dnssec/rrsets.js';
@@ -78,8 +78,10 @@ export class CacheStore {
     const authority = groupRrsets(result.authority).map((g) => this.putRrset(g, authorityRank, verdict, now));
     for (const held of [...answer, ...authority]) expiresAt = Math.min(expiresAt, held.entry.expiresAt);
     if (expiresAt === Infinity) return undefined;
+    // Name.compare, not equals(): equals would fill the stored name's key cache (memory).
+    const qname = answer.find((h) => Name.compare(h.entry.name, result.qname) === 0)?.entry.name ?? new Name(result.qname.labels);
     const entry: AnswerEntry = {
-      kind: 'answer', qname: result.qname, qtype: result.qtype, rcode, verdict, negative, storedAt: now, expiresAt,
+      kind: 'answer', qname, qtype: result.qtype, rcode, verdict, negative, storedAt: now, expiresAt,
       answer: answer.map((h) => h.key), authority: authority.map((h) => h.key),
     };
     this.lru.set(answerKey(result.qname, result.qtype), entry);
@@ -94,8 +96,10 @@ export class CacheStore {
     if (held?.kind === 'rrset' && !mayReplace(held, rank, now)) return { key, entry: held };
     // RFC 4035 §5.3.3: never keep data past its signatures' expiration.
     const ttl = Math.min(storedTtl(g.rrs, this.opts.minTtlS, this.opts.maxTtlS), secondsToSigExpiry(g.sigs, now));
+    // One owner Name for the set, without the caches (key string, wire) the resolution filled: memory.
+    const owner = new Name(g.name.labels);
     const entry: RrsetEntry = {
-      kind: 'rrset', name: g.name, type: g.type, class: g.class, rrs: sharingName(g.rrs, g.name), sigs: sharingName(g.sigs, g.name), rank, verdict,
+      kind: 'rrset', name: owner, type: g.type, class: g.class, rrs: sharingName(g.rrs, owner), sigs: sharingName(g.sigs, owner), rank, verdict,
       storedAt: now, expiresAt: now + ttl * 1000,
     };
     const signer = verdict.status === 'secure' ? signerOf(g.sigs) : undefined;

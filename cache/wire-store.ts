@@ -7,6 +7,7 @@
  */
 import { Name } from '../resolver/wire/name.js';
 import { CLASS_IN, T } from '../resolver/wire/types.js';
+import { nameKey } from './entries.js';
 
 const HEADER = 12;
 
@@ -61,7 +62,7 @@ export function parseWireQuery(b: Uint8Array): WireQuestion | undefined {
 /** The stored-response key: question plus DO, CD, AD-request and EDNS presence, the inputs of buildAnswer. */
 export function wireKey(qname: Name, qtype: number, dnssecOk: boolean, cd: boolean, ad: boolean, edns: boolean): string {
   const flags = (dnssecOk ? 1 : 0) | (cd ? 2 : 0) | (ad ? 4 : 0) | (edns ? 8 : 0);
-  return `w${qname.key}|${qtype}|${flags}`;
+  return `w${nameKey(qname)}|${qtype}|${flags}`;
 }
 
 /**
