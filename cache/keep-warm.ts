@@ -61,6 +61,8 @@ export class KeepWarm {
   private readonly warm = new Map<string, Warm>();
   private readonly candidates = new LRUCache<string, number>({ max: KEEP_WARM_CANDIDATES_MAX });
   private closed = false;
+  /** Learnt names in `warm` (bounded by learn-max). */
+  private learnt = 0;
 
   constructor(private readonly d: KeepWarmDeps) {
     for (const text of d.opts.keepWarm) {
@@ -88,13 +90,13 @@ export class KeepWarm {
     const key = nameKey(name);
     const held = this.warm.get(key);
     if (held) { held.lastAsked = now; return; }
-    const learnt = [...this.warm.values()].filter((w) => w.learnt).length;
-    if (learnt >= this.d.opts.learnMax) return;
+    if (this.learnt >= this.d.opts.learnMax) return;
     const count = (this.candidates.get(key) ?? 0) + 1;
     if (count < this.d.opts.learnMinQueries) { this.candidates.set(key, count); return; }
     this.candidates.delete(key);
     const w: Warm = { name, learnt: true, lastAsked: now };
     this.warm.set(key, w);
+    this.learnt++;
     this.d.logger?.debug({ name: name.toString() }, 'keep-warm: learnt from traffic');
     // The client's own question fills the cache now; the first refresh comes before that data expires.
     this.schedule(w, KEEP_WARM_MIN_INTERVAL_MS);
@@ -117,21 +119,27 @@ export class KeepWarm {
     if (this.closed) return;
     if (w.learnt && this.d.clock.now() - w.lastAsked > KEEP_WARM_IDLE_MS) {
       this.warm.delete(nameKey(w.name));
+      this.learnt--;
       this.d.logger?.debug({ name: w.name.toString() }, 'keep-warm: learnt name no longer asked, dropped');
       return;
     }
     const questions: Array<[Name, number]> = [[w.name, T.TLSA]];
-    let ok: boolean;
+    let delay: number;
     try {
       const tlsa = await this.ask(w.name, T.TLSA);
-      ok = tlsa.rcode !== RCODE.SERVFAIL;
       questions.push(...await this.warmChain(signers(tlsa)));
+      if (tlsa.verdict.status === 'bogus') {
+        // RFC 4035 §4.7: a broken zone is not re-validated before the bad cache lets it go.
+        delay = Math.max(this.d.opts.badTtlS * 1000, KEEP_WARM_RETRY_MS);
+      } else {
+        delay = tlsa.rcode === RCODE.SERVFAIL ? KEEP_WARM_RETRY_MS : this.nextDelay(questions);
+      }
     } catch (err) {
-      ok = false;
+      delay = KEEP_WARM_RETRY_MS;
       this.d.logger?.warn({ name: w.name.toString(), err: (err as Error)?.message }, 'keep-warm refresh failed');
     }
     if (this.closed || !this.warm.has(nameKey(w.name))) return;
-    this.schedule(w, ok ? this.nextDelay(questions) : KEEP_WARM_RETRY_MS);
+    this.schedule(w, delay);
   }
 
   private ask(name: Name, type: number): Promise<ResolveResult> {

@@ -33,6 +33,16 @@ export class NsecIndex {
     if (z.keys.size > MAX_NSEC_PER_ZONE) z.keys.delete(z.keys.keys().next().value!);
   }
 
+  /** Forgets an NSEC (its RRset left the cache), and the zone once it has none. */
+  remove(zone: Name, owner: Name, rrsetKey: string): void {
+    const zoneKey = nameKey(zone);
+    const z = this.zones.get(zoneKey);
+    const ownerKey = nameKey(owner);
+    if (!z || z.keys.get(ownerKey) !== rrsetKey) return;
+    z.keys.delete(ownerKey);
+    if (z.keys.size === 0) this.zones.delete(zoneKey);
+  }
+
   /** The deepest indexed zone at or above `name`. */
   closestZone(name: Name): ZoneNsecs | undefined {
     for (let n = name.labelCount; n >= 0; n--) {

@@ -43,8 +43,10 @@ export class CacheStore {
     this.lru = new LRUCache<string, Entry>({
       maxSize: opts.maxBytes,
       sizeCalculation: (entry, key) => entrySize(entry, key),
-      dispose: (_entry, _key, reason) => {
+      dispose: (entry, key, reason) => {
         if (reason === 'evict') stats.evictions++;
+        // The NSEC index follows the LRU: an NSEC gone from the cache is gone from synthesis.
+        if (entry.kind === 'rrset' && entry.signer && entry.type === T.NSEC) this.nsecs.remove(entry.signer, entry.name, key);
       },
     });
   }
@@ -139,6 +141,9 @@ export class CacheStore {
       for (const key of keys) {
         const set = this.rrset(key, now, graceMs);
         if (!set) return undefined;
+        // A secure answer is made of secure RRsets only (RFC 4035 §4.3): an RRset replaced after it expired by
+        // data of a lower rank cannot stand in one.
+        if (entry.verdict.status === 'secure' && set.verdict.status !== 'secure') return undefined;
         const ttl = stale ? STALE_ANSWER_TTL_S : Math.min(remainingTtl(set.expiresAt, now), cap);
         out.push(...withTtl(set.rrs, ttl), ...withTtl(set.sigs, ttl));
       }
@@ -169,9 +174,10 @@ export class CacheStore {
     return { ...e.result, qname };
   }
 
-  /** A refresh found the question bogus: its old answer must not be served any more. */
+  /** A refresh found the question bogus: its old answer (or the name's NXDOMAIN) must not be served any more. */
   forget(qname: Name, qtype: number): void {
     this.lru.delete(answerKey(qname, qtype));
+    this.lru.delete(nxdomainKey(qname));
   }
 }
 

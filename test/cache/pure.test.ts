@@ -104,6 +104,25 @@ describe('trust ranks (RFC 2181 §5.4.1)', () => {
   });
 });
 
+describe('composition keeps the verdict honest', () => {
+  it('a secure answer is not served (even stale) once its RRset was replaced by insecure data', () => {
+    const store = new CacheStore({ ...DEFAULT_CACHE_OPTIONS }, newStats());
+    store.putResult(result('a.example.', [rr('a.example.', T.A, 300), rrsig('a.example.', T.A, 300, NOW / 1000 + 86400)]), NOW);
+    // Expired: another question's insecure copy of the RRset may now replace it (RFC 2181 §5.4.1).
+    store.putResult(result('b.example.', [rr('b.example.', T.CNAME, 300, [1, 97, 7, ...Buffer.from('example'), 0]), rr('a.example.', T.A, 300, [10, 0, 0, 1])], 'insecure'), NOW + 301_000);
+    expect(store.lookup(nm('a.example.'), T.A, NOW + 302_000, 86400_000)).toBeUndefined();
+  });
+
+  it('the NSEC index forgets an NSEC when its RRset leaves the cache', () => {
+    const store = new CacheStore({ ...DEFAULT_CACHE_OPTIONS }, newStats());
+    const nsec = rr('a.example.', T.NSEC, 300, [1, 98, 7, ...Buffer.from('example'), 0, 0, 1, 0x40]);
+    store.putResult({ ...result('a.example.', [nsec, rrsig('a.example.', T.NSEC, 300, NOW / 1000 + 86400)]), qtype: T.NSEC }, NOW);
+    expect(store.nsecs.closestZone(nm('x.example.'))?.zone.toString()).toBe('.');
+    store.lru.delete(`r${nm('a.example.').key}|${T.NSEC}|${CLASS_IN}`);
+    expect(store.nsecs.closestZone(nm('x.example.'))).toBeUndefined();
+  });
+});
+
 describe('byte budget', () => {
   it('stays under --cache-max-bytes with a flood of distinct names, counting evictions', () => {
     const stats = newStats();
