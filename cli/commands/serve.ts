@@ -36,8 +36,8 @@ function parseListen(values: string[]): ListenAddress[] {
 export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promise<void>; bound: ListenAddress[] }> {
   const listen = parseListen(flags.listen);
   const logger = pino({ level: flags.logLevel, base: { name: 'daneel' } }, pino.destination(2));
-  const config = resolverConfigFromFlags(flags);
   const cacheOptions = cacheOptionsFromFlags(flags);
+  const config = resolverConfigFromFlags(flags);
   if (config.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
   // Every client question goes through the cache (cache/): answers, negative and bad caches, keep-warm.
   const resolver = new CachingResolver(createResolver({ ...config, logger }), cacheOptions, { clock: config.clock, logger });
