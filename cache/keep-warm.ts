@@ -9,7 +9,7 @@ import type { ResolveResult } from '../resolver/api.js';
 import type { Clock } from '../resolver/clock.js';
 import { Name } from '../resolver/wire/name.js';
 import { RCODE, T } from '../resolver/wire/types.js';
-import { decodeRrsig } from '../resolver/dnssec/records.js';
+import { decodeRrsig } from '../resolver/wire/dnssec-rdata.js';
 import { LRUCache } from 'lru-cache';
 import type { CacheStore } from './store.js';
 import { nameKey } from './entries.js';

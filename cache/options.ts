@@ -5,8 +5,8 @@
 
 /** Default byte budget of the whole cache (RRsets, answers, negative and bad entries, wire responses). */
 export const DEFAULT_CACHE_MAX_BYTES = 64 * 1024 * 1024;
-/** Smallest budget accepted: below this even one large RRset set (a DNSKEY set with signatures) would not fit. */
-export const MIN_CACHE_MAX_BYTES = 64 * 1024;
+/** Smallest budget accepted (as the configuration schema, cli/options/schema.ts): a few hundred answers. */
+export const MIN_CACHE_MAX_BYTES = 1024 * 1024;
 /** RFC 8767 §4 / RFC 2181 §8: a TTL is at most 2^31 - 1 s; we cap stored TTLs at one week by default. */
 export const DEFAULT_CACHE_MAX_TTL_S = 7 * 86400;
 export const DEFAULT_CACHE_MIN_TTL_S = 0;

@@ -13,7 +13,7 @@ import { RCODE, T } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import { groupRrsets } from '../resolver/dnssec/rrsets.js';
 import type { RrsetGroup } from '../resolver/dnssec/rrsets.js';
-import { decodeRrsig } from '../resolver/dnssec/records.js';
+import { decodeRrsig } from '../resolver/wire/dnssec-rdata.js';
 import { EDE } from '../resolver/dnssec/verdict.js';
 import type { Verdict } from '../resolver/dnssec/verdict.js';
 import { mayReplace, rankOf } from './rank.js';

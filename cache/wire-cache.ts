@@ -6,9 +6,9 @@
  */
 import type { Clock } from '../resolver/clock.js';
 import type { Name } from '../resolver/wire/name.js';
-import { RCODE } from '../resolver/wire/types.js';
+import { CLASS_IN, RCODE } from '../resolver/wire/types.js';
 import type { Message } from '../resolver/wire/types.js';
-import type { WireFastPath } from '../server/fast-path.js';
+import type { WireAnswer, WireFastPath } from '../server/fast-path.js';
 import type { AnswerEntry, WireEntry } from './entries.js';
 import type { CacheStore } from './store.js';
 import type { CacheStats } from './stats.js';
@@ -22,7 +22,7 @@ export class WireCache implements WireFastPath {
     private readonly hooks: { served(entry: AnswerEntry): void; asked(qname: Name, qtype: number): void },
   ) {}
 
-  answerFromWire(query: Uint8Array, maxSize: (udpSize: number | undefined) => number): Uint8Array | undefined {
+  answerFromWire(query: Uint8Array, maxSize: (udpSize: number | undefined) => number): WireAnswer | undefined {
     const q = parseWireQuery(query);
     if (!q) return undefined;
     const e = this.store.lru.get(q.key);
@@ -35,7 +35,13 @@ export class WireCache implements WireFastPath {
     this.stats.wireHits++;
     this.hooks.asked(q.qname, q.qtype);
     this.hooks.served(e.source);
-    return patchResponse(e.bytes, e.ttlAt, e.ttls, Math.floor((now - e.storedAt) / 1000), query, q.questionEnd);
+    const bytes = patchResponse(e.bytes, e.ttlAt, e.ttls, Math.floor((now - e.storedAt) / 1000), query, q.questionEnd);
+    const { rcode, verdict } = e.source;
+    return {
+      bytes,
+      question: { name: q.qname, type: q.qtype, class: CLASS_IN },
+      result: { qname: q.qname, qtype: q.qtype, rcode, answer: [], authority: [], verdict },
+    };
   }
 
   rememberWire(query: Message, response: Message, bytes: Uint8Array): void {

@@ -41,6 +41,16 @@ describe('wire fast path', () => {
     expect([m.flags.ad, m.answer.some((r) => r.type === T.RRSIG)]).toEqual([true, true]);
   });
 
+  it('observers (query log) see fast-path answers too: question, rcode and verdict', async () => {
+    const c = cachedScenario();
+    const seen: string[] = [];
+    const ctx = { protocol: 'udp' as const, onResult: (q: { name: Name; type: number }, r: { rcode: number; verdict: { status: string } }) => seen.push(`${q.name} ${q.type} ${r.rcode} ${r.verdict.status}`) };
+    await answerWire(query(), c.cache, ctx);
+    await answerWire(query(), c.cache, ctx);
+    expect(c.cache.stats().wireHits).toBe(1);
+    expect(seen).toEqual(['www.example.com. 1 0 secure', 'www.example.com. 1 0 secure']);
+  });
+
   it('TTLs count down, RD and the question case are the new query\'s', async () => {
     const c = cachedScenario();
     await ask(c, query());
