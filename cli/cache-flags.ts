@@ -1,14 +1,12 @@
 /**
  * The cache's `serve` flags (names agreed in the OPTIONS table; YAML keys `cache:` and `keep-warm:`, validated by
- * cli/options/schema.ts, which picks the flags up by their commander attribute names) and the mapping from the
- * checked DaneelOptions to CacheOptions. No commander defaults here: an absent flag must not override the file.
+ * cli/options/schema.ts, which picks the flags up by their commander attribute names; cli/serve/cache-options.ts
+ * maps them to CacheOptions). No commander defaults here: an absent flag must not override the file. Imports
+ * only constants: every daneel command loads this file.
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { CacheOptionError, checkCacheOptions, DEFAULT_CACHE_OPTIONS, type CacheOptions } from '../cache/options.js';
-import { keepWarmOwner } from '../cache/keep-warm.js';
-import type { DaneelOptions } from './options/options.js';
-import { UsageError } from './config.js';
+import { DEFAULT_CACHE_OPTIONS } from '../cache/options.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -23,30 +21,4 @@ export function addCacheOptions(cmd: Command): Command {
     .addOption(new Option('--serve-stale <yes|no>', 'answer from expired data when a refresh fails, RFC 8767 (default: no)').choices(['yes', 'no']))
     .option('--serve-stale-window <s>', `how long past expiry stale data may be served (default ${d.staleWindowS})`)
     .option('--keep-warm <name>', 'keep a TLSA name warm: _443._tcp.host, host:port or x._device.zone (repeatable)', collect, []);
-}
-
-/** CacheOptions from the checked configuration; a value the cache cannot take is a UsageError (exit 64). */
-export function cacheOptionsFrom(o: Pick<DaneelOptions, 'cache' | 'keepWarm'>): CacheOptions {
-  const d = DEFAULT_CACHE_OPTIONS;
-  const c = o.cache;
-  const k = o.keepWarm;
-  try {
-    const opts: CacheOptions = {
-      maxBytes: c.maxBytes ?? d.maxBytes,
-      minTtlS: c.minTtl ?? d.minTtlS,
-      maxTtlS: c.maxTtl ?? d.maxTtlS,
-      prefetchShare: c.prefetchShare ?? d.prefetchShare,
-      badTtlS: c.badTtl ?? d.badTtlS,
-      serveStale: c.serveStale ?? d.serveStale,
-      staleWindowS: c.staleWindow ?? d.staleWindowS,
-      keepWarm: k.names,
-      learnMax: k.learnMax ?? d.learnMax,
-      learnMinQueries: k.learnMinQueries ?? d.learnMinQueries,
-    };
-    for (const name of opts.keepWarm) keepWarmOwner(name);
-    return checkCacheOptions(opts);
-  } catch (err) {
-    if (err instanceof CacheOptionError) throw new UsageError(err.message);
-    throw err;
-  }
 }

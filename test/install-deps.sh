@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 nftables)
+PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 dnsperf pdns-recursor nftables)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -22,7 +22,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # If systemd runs on this machine, keep the packaged daemons off port 53.
 if [ -d /run/systemd/system ]; then
-  for s in unbound named bind9 nsd knot; do systemctl disable --now "$s" >/dev/null 2>&1 || true; done
+  for s in unbound named bind9 nsd knot pdns-recursor; do systemctl disable --now "$s" >/dev/null 2>&1 || true; done
 fi
 
 # Node.js >= 24 (tools/node24.sh fetches the official binary from the npm registry when the PATH has an older one).

@@ -23,7 +23,7 @@ import { buildOptions } from '../options/options.js';
 import type { DaneelOptions } from '../options/options.js';
 import { queryObserver } from './query-log.js';
 import { CachingResolver } from '../../cache/caching-resolver.js';
-import { cacheOptionsFrom } from '../cache-flags.js';
+import { cacheOptionsFrom } from './cache-options.js';
 import { systemClock } from '../../resolver/clock.js';
 
 /** A long-lived component told about a new configuration on reload (after validation), keeping its state. */

@@ -3,7 +3,7 @@
  * exit 64 naming the flag or key.
  */
 import { describe, expect, it } from 'vitest';
-import { cacheOptionsFrom } from '../../cli/cache-flags.js';
+import { cacheOptionsFrom } from '../../cli/serve/cache-options.js';
 import { UsageError } from '../../cli/config.js';
 import { DEFAULT_CACHE_OPTIONS } from '../../cache/options.js';
 import { daneel } from '../cli/run.js';
