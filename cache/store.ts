@@ -22,7 +22,7 @@ import {
   answerKey, badKey, entrySize, nxdomainKey, rrsetKey,
   type AnswerEntry, type BadEntry, type Entry, type RrsetEntry,
 } from './entries.js';
-import { negativeTtl, remainingTtl, secondsToSigExpiry, storedTtl, withTtl } from './ttl.js';
+import { negativeTtl, remainingTtl, secondsToSigExpiry, sigOriginalTtl, storedTtl, withTtl } from './ttl.js';
 import { MAX_NEGATIVE_TTL_S, STALE_ANSWER_TTL_S, type CacheOptions } from './options.js';
 import { NsecIndex } from './nsec-index.js';
 import type { CacheStats } from './stats.js';
@@ -96,8 +96,8 @@ export class CacheStore {
     const key = rrsetKey(g.name, g.type, g.class);
     const held = this.lru.get(key);
     if (held?.kind === 'rrset' && !mayReplace(held, rank, now)) return { key, entry: held };
-    // RFC 4035 §5.3.3: never keep data past its signatures' expiration.
-    const ttl = Math.min(storedTtl(g.rrs, this.opts.minTtlS, this.opts.maxTtlS), secondsToSigExpiry(g.sigs, now));
+    // RFC 4035 §5.3.3: never longer than the RRSIGs' Original TTL, never past their expiration.
+    const ttl = Math.min(storedTtl(g.rrs, this.opts.minTtlS, this.opts.maxTtlS), sigOriginalTtl(g.sigs), secondsToSigExpiry(g.sigs, now));
     // One owner Name for the set, without the caches (key string, wire) the resolution filled: memory.
     const owner = new Name(g.name.labels);
     const entry: RrsetEntry = {

@@ -47,6 +47,17 @@ export function secondsToSigExpiry(sigs: readonly RR[], nowMs: number): number {
   return least;
 }
 
+/** RFC 4035 §5.3.3: the TTL of a validated RRset is at most its RRSIGs' Original TTL; Infinity without signatures. */
+export function sigOriginalTtl(sigs: readonly RR[]): number {
+  let least = Infinity;
+  for (const sig of sigs) {
+    if (sig.type !== T.RRSIG || sig.rdata.length < 8) continue;
+    const r = sig.rdata;
+    least = Math.min(least, wireTtl(((r[4]! << 24) >>> 0) + (r[5]! << 16) + (r[6]! << 8) + r[7]!));
+  }
+  return least;
+}
+
 /** Whole seconds left before `expiresAtMs` (never negative): the TTL a served record carries (RFC 1035 §3.2.1). */
 export function remainingTtl(expiresAtMs: number, nowMs: number): number {
   return Math.max(0, Math.floor((expiresAtMs - nowMs) / 1000));

@@ -63,6 +63,15 @@ describe('TTL arithmetic', () => {
     expect(secondsToSigExpiry([rrsig('a.', T.A, 3600, 20)], nearWrap * 1000)).toBe(30);
   });
 
+  it('RFC 4035 §5.3.3: a stored RRset never outlives its RRSIGs\' Original TTL', () => {
+    const store = new CacheStore({ ...DEFAULT_CACHE_OPTIONS }, newStats());
+    // A record TTL above the signed Original TTL (120 s), as a careless or hostile upstream could send.
+    const sig = rrsig('a.example.', T.A, 120, NOW / 1000 + 86400);
+    store.putResult(result('a.example.', [rr('a.example.', T.A, 3600), { ...sig, ttl: 3600 }]), NOW);
+    expect(store.lookup(nm('a.example.'), T.A, NOW)!.result.answer.map((x) => x.ttl)).toEqual([120, 120]);
+    expect(store.lookup(nm('a.example.'), T.A, NOW + 121_000)).toBeUndefined();
+  });
+
   it('served TTLs count down in whole seconds and never go below zero', () => {
     expect(remainingTtl(NOW + 10_999, NOW)).toBe(10);
     expect(remainingTtl(NOW - 1, NOW)).toBe(0);
