@@ -126,7 +126,7 @@ export class KeepWarm {
     const questions: Array<[Name, number]> = [[w.name, T.TLSA]];
     let delay: number;
     try {
-      const tlsa = await this.ask(w.name, T.TLSA);
+      const tlsa = await this.refreshIfDue(w.name, T.TLSA);
       questions.push(...await this.warmChain(signers(tlsa)));
       if (tlsa.verdict.status === 'bogus') {
         // RFC 4035 §4.7: a broken zone is not re-validated before the bad cache lets it go.
@@ -142,9 +142,21 @@ export class KeepWarm {
     this.schedule(w, delay);
   }
 
-  private ask(name: Name, type: number): Promise<ResolveResult> {
+  /**
+   * The cached answer while it is not yet due, else a refresh through the inner resolver. Zones shared by many
+   * warm names (the root, a TLD) are so refreshed once per lifetime, not once per name.
+   */
+  private refreshIfDue(name: Name, type: number): Promise<ResolveResult> {
+    const now = this.d.clock.now();
+    const hit = this.d.store.lookup(name, type, now);
+    if (hit && now < this.refreshAt(hit.entry)) return Promise.resolve(hit.result);
     this.d.stats.keepWarmRefreshes++;
     return this.d.refresh(name, type);
+  }
+
+  /** Before expiry by the prefetch share of the lifetime (at least KEEP_WARM_MIN_INTERVAL_MS). */
+  private refreshAt(e: { storedAt: number; expiresAt: number }): number {
+    return e.expiresAt - Math.max(this.d.opts.prefetchShare * (e.expiresAt - e.storedAt), KEEP_WARM_MIN_INTERVAL_MS);
   }
 
   /** DNSKEY and DS of each zone from `zones` up to the root, following the DS RRSIG's signer to the parent. */
@@ -157,10 +169,10 @@ export class KeepWarm {
       for (const zone of pending) {
         if (seen.has(zone.key) || seen.size >= KEEP_WARM_MAX_CHAIN) continue;
         seen.add(zone.key);
-        await this.ask(zone, T.DNSKEY);
+        await this.refreshIfDue(zone, T.DNSKEY);
         asked.push([zone, T.DNSKEY]);
         if (zone.isRoot) continue;
-        const ds = await this.ask(zone, T.DS);
+        const ds = await this.refreshIfDue(zone, T.DS);
         asked.push([zone, T.DS]);
         next.push(...signers(ds).filter((s) => zone.isStrictSubdomainOf(s)));
       }
@@ -175,9 +187,7 @@ export class KeepWarm {
     let at = Infinity;
     for (const [name, type] of questions) {
       const e = this.d.store.answerEntry(name, type);
-      if (!e) continue;
-      const lead = Math.max(this.d.opts.prefetchShare * (e.expiresAt - e.storedAt), KEEP_WARM_MIN_INTERVAL_MS);
-      at = Math.min(at, e.expiresAt - lead);
+      if (e) at = Math.min(at, this.refreshAt(e));
     }
     if (at === Infinity) return KEEP_WARM_RETRY_MS;
     return Math.max(at - now, KEEP_WARM_MIN_INTERVAL_MS);

@@ -7,6 +7,7 @@ import { T } from '../../resolver/wire/types.js';
 import { n } from '../support/signer.js';
 import { KEEP_WARM_IDLE_MS } from '../../cache/options.js';
 import { cachedScenario } from './support.js';
+import { standardZones } from '../scenario/zones.js';
 
 describe('keep-warm', () => {
   it('a configured host:port is fetched at start with its zone chain, then refreshed before expiry with nobody asking', async () => {
@@ -38,6 +39,18 @@ describe('keep-warm', () => {
     expect(c.cache.stats().misses).toBe(0);
     await c.cache.close();
     expect(c.timers.size).toBe(0);
+  });
+
+  it('zones shared by several warm names are refreshed once per lifetime, not once per name', async () => {
+    // A second TLSA RRset in example.com.: both names share the whole chain.
+    const zones = standardZones().map((z) => (z.apex === 'example.com.' ? { ...z, text: `${z.text}_25._tcp.www TLSA 3 1 1 ${'ab'.repeat(32)}\n` } : z));
+    const c = cachedScenario({ keepWarm: ['www.example.com:443', 'www.example.com:25'] }, zones);
+    c.cache.start();
+    await c.timers.advance(0);
+    const first = c.cache.stats().keepWarmRefreshes;
+    await c.timers.advance(3300_000);
+    // Second cycle: both TLSA RRsets, and the chain (example.com., com., the root) once.
+    expect(c.cache.stats().keepWarmRefreshes - first).toBe(2 + 5);
   });
 
   it('a TLSA name asked learn-min-queries times joins; it leaves after KEEP_WARM_IDLE_MS without questions', async () => {

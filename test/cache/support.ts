@@ -2,7 +2,7 @@
 import { CachingResolver } from '../../cache/caching-resolver.js';
 import { DEFAULT_CACHE_OPTIONS, type CacheOptions } from '../../cache/options.js';
 import { ManualTimers } from '../../cache/timers.js';
-import { buildHierarchy, resolverFor, type Hierarchy } from '../scenario/hierarchy.js';
+import { buildHierarchy, resolverFor, type Hierarchy, type ZoneDef } from '../scenario/hierarchy.js';
 import { standardZones } from '../scenario/zones.js';
 import type { ResolveResult } from '../../resolver/api.js';
 
@@ -14,8 +14,8 @@ export interface CachedScenario {
   upstream: () => number;
 }
 
-export function cachedScenario(opts: Partial<CacheOptions> = {}): CachedScenario {
-  const h = buildHierarchy(standardZones());
+export function cachedScenario(opts: Partial<CacheOptions> = {}, zones: ZoneDef[] = standardZones()): CachedScenario {
+  const h = buildHierarchy(zones);
   const timers = new ManualTimers(h.clock);
   const cache = new CachingResolver(resolverFor(h), { ...DEFAULT_CACHE_OPTIONS, ...opts }, { clock: h.clock, timers });
   return { h, cache, timers, upstream: () => h.net.log.length };
