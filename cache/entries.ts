@@ -82,7 +82,7 @@ export const nxdomainKey = (qname: Name): string => `x${nameKey(qname)}`;
 export const badKey = (qname: Name, qtype: number): string => `b${nameKey(qname)}|${qtype}`;
 
 /**
- * Bytes charged per object, calibrated with `npm run bench:memory` (Node 20) so that the charge is not below the
+ * Bytes charged per object, calibrated with `npm run bench:memory` (Node 20 and 24) so that the charge is not below the
  * V8 heap really used: object headers, the Uint8Array behind every RDATA and every label of a Name, key
  * strings, the LRU's bookkeeping. A Name costs about 200 bytes a label (each label is its own Uint8Array).
  */
