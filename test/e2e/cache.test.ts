@@ -19,6 +19,7 @@ const PLAIN = '127.53.0.71';
 const SMALL = '127.53.0.72';
 const PREFETCH = '127.53.0.73';
 const WARM = '127.53.0.74';
+const STALE = '127.53.0.75';
 /** Distinct names in the flood: several times what a 1 MiB budget holds. */
 const FLOOD = 1000;
 
@@ -174,6 +175,29 @@ describe('prefetch', () => {
       await d.stop();
     }
     expect(countersOf(d).prefetches).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('serve-stale (RFC 8767)', () => {
+  it('when the refresh fails, the expired answer is served with EDE 3 and TTL 30', { timeout: 180_000 }, async () => {
+    const d = await startDaneel(h, STALE, ['--serve-stale', 'yes', '--serve-stale-window', '600', '--cache-max-ttl', '2']);
+    // mtls.example. is served by NSD alone: dropping what daneel sends there makes every refresh fail.
+    const drop = `ip daddr ${h.servers.nsd} meta l4proto { tcp, udp } th dport 53 drop`;
+    try {
+      const fresh = await digInNetns(h.netns, STALE, 'js.mtls.example.', 'A');
+      expect([fresh.rcode, fresh.ad, fresh.ede]).toEqual(['NOERROR', true, undefined]);
+      await nft('add', 'rule', 'inet', TABLE, 'out', drop);
+      await sleep(2500); // past the 2 s TTL
+      const stale = await digInNetns(h.netns, STALE, 'js.mtls.example.', 'A', { timeoutSeconds: 20 });
+      expect([stale.rcode, stale.ede], stale.raw).toEqual(['NOERROR', 3]);
+      expect(stale.answer[0]).toMatch(/^js\.mtls\.example\. 30 IN A 127\.53\.10\.1$/);
+    } finally {
+      const rules = await nft('-a', 'list', 'chain', 'inet', TABLE, 'out');
+      const handle = /drop # handle (\d+)/.exec(rules)?.[1];
+      if (handle) await nft('delete', 'rule', 'inet', TABLE, 'out', 'handle', handle);
+      await d.stop();
+    }
+    expect(countersOf(d).staleAnswers).toBe(1);
   });
 });
 
