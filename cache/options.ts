@@ -22,7 +22,7 @@ export const DEFAULT_STALE_WINDOW_S = 86400;
 export const STALE_ANSWER_TTL_S = 30;
 /** RFC 2308 §5: negative answers are cached at most this long (3 hours is the RFC's suggested cap). */
 export const MAX_NEGATIVE_TTL_S = 10800;
-/** RFC 8198: at most this many cached secure NSEC records per zone are kept for synthesis (oldest dropped). */
+/** RFC 8198: at most this many cached secure NSEC/NSEC3 records per zone are indexed for synthesis (oldest dropped). */
 export const MAX_NSEC_PER_ZONE = 512;
 /** Keep-warm: names learnt from traffic at most (the configured names are not counted). */
 export const DEFAULT_KEEP_WARM_LEARN_MAX = 100;

@@ -46,7 +46,7 @@ export class CacheStore {
       dispose: (entry, key, reason) => {
         if (reason === 'evict') stats.evictions++;
         // The NSEC index follows the LRU: an NSEC gone from the cache is gone from synthesis.
-        if (entry.kind === 'rrset' && entry.signer && entry.type === T.NSEC) this.nsecs.remove(entry.signer, entry.name, key);
+        if (entry.kind === 'rrset' && entry.signer && (entry.type === T.NSEC || entry.type === T.NSEC3)) this.nsecs.remove(entry.signer, entry.name, key);
       },
     });
   }
@@ -107,7 +107,7 @@ export class CacheStore {
     const signer = verdict.status === 'secure' ? signerOf(g.sigs) : undefined;
     if (signer) entry.signer = signer;
     this.lru.set(key, entry);
-    if (signer && g.type === T.NSEC) this.nsecs.add(signer, g.name, key);
+    if (signer && (g.type === T.NSEC || g.type === T.NSEC3)) this.nsecs.add(signer, owner, key);
     return { key, entry };
   }
 

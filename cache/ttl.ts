@@ -58,9 +58,12 @@ export function sigOriginalTtl(sigs: readonly RR[]): number {
   return least;
 }
 
-/** Whole seconds left before `expiresAtMs` (never negative): the TTL a served record carries (RFC 1035 §3.2.1). */
+/**
+ * The TTL a served record carries (RFC 1035 §3.2.1): its stored TTL less the whole seconds elapsed, as the wire
+ * fast path patches it — seconds left rounded up, so an answer served just after it was stored keeps its TTL.
+ */
 export function remainingTtl(expiresAtMs: number, nowMs: number): number {
-  return Math.max(0, Math.floor((expiresAtMs - nowMs) / 1000));
+  return Math.max(0, Math.ceil((expiresAtMs - nowMs) / 1000));
 }
 
 /** True when less than `share` of the original lifetime is left: time to refresh in the background. */

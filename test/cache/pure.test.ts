@@ -72,8 +72,10 @@ describe('TTL arithmetic', () => {
     expect(store.lookup(nm('a.example.'), T.A, NOW + 121_000)).toBeUndefined();
   });
 
-  it('served TTLs count down in whole seconds and never go below zero', () => {
-    expect(remainingTtl(NOW + 10_999, NOW)).toBe(10);
+  it('served TTLs count down by whole elapsed seconds and never go below zero', () => {
+    expect(remainingTtl(NOW + 11_000, NOW)).toBe(11);
+    expect(remainingTtl(NOW + 11_000, NOW + 1)).toBe(11);
+    expect(remainingTtl(NOW + 11_000, NOW + 1000)).toBe(10);
     expect(remainingTtl(NOW - 1, NOW)).toBe(0);
   });
 
