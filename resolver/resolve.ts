@@ -34,7 +34,9 @@ import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
 import { replyMismatch } from './iterator/exchange-check.js';
 import { QnameCase } from './iterator/qname-case.js';
-import { addressOf, coveredType, rdataName } from './iterator/records.js';
+import { addressOf, rdataName } from './iterator/records.js';
+import { ResolutionError } from './resolution-error.js';
+import { checkRequest, keepInResult } from './request-checks.js';
 import { anchorsFor, initialState, weakest, type ZoneState } from './iterator/zone-state.js';
 
 /** The pino methods the resolver uses; pass a pino logger (or a child) as `logger`. */
@@ -49,17 +51,7 @@ export interface ResolverOptions extends ResolverConfig {
   logger?: Logger;
 }
 
-/** Why a request ended without an answer; `code` is stable, `ede` the RFC 8914 code sent to clients. */
-export class ResolutionError extends Error {
-  constructor(
-    readonly code: 'REFERRAL_DEPTH' | 'CNAME_CHAIN' | 'QUERY_BUDGET' | 'REQUEST_TIMEOUT' | 'NO_REACHABLE_AUTHORITY' | 'REFERRAL_LOOP' | 'ABORTED',
-    readonly ede: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ResolutionError';
-  }
-}
+export { ResolutionError };
 
 /** DNS port for every upstream; hints and glue carry addresses only. */
 const DNS_PORT = 53;
@@ -500,22 +492,12 @@ class IterativeResolver implements Resolver {
   }
 
   private checkRequest(req: Request): void {
-    if (req.signal?.aborted) throw new ResolutionError('ABORTED', EDE.OTHER, 'request aborted');
-    if (this.config.clock.now() >= req.deadlineMs) {
-      throw new ResolutionError('REQUEST_TIMEOUT', EDE.NO_REACHABLE_AUTHORITY, `request took longer than requestTimeoutMs (${this.config.limits.requestTimeoutMs} ms)`);
-    }
+    checkRequest(req, this.config.clock, this.config.limits.requestTimeoutMs);
   }
 
   private nowSeconds(): number {
     return Math.floor(this.config.clock.now() / 1000);
   }
-}
-
-/** Records a result's authority section carries: denial proofs always, SOA for negative answers; never NS/DS. */
-function keepInResult(rr: RR, negative: boolean): boolean {
-  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  if (type === T.NSEC || type === T.NSEC3) return true;
-  return negative && type === T.SOA;
 }
 
 /** Root servers from a priming reply: NS names of the answer with their addresses (RFC 8109 §3.3). */

@@ -71,6 +71,9 @@ export function turnAway(bytes: Uint8Array, how: 'refuse' | 'rate-refuse' | 'tru
   return encodeResponse(withExtendedError(responseTo(query, RCODE.REFUSED), EDE.PROHIBITED, text), maxSize);
 }
 
+/** Header flags of the skeleton messages a fast-path answer shows its observers (not sent anywhere). */
+const FAST_PATH_FLAGS = { qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false } as const;
+
 /**
  * Answers one wire-format query. Returns undefined when nothing should be sent: a message too short to hold a
  * header, or a response (QR set) — answering those would let two servers bounce packets forever.
@@ -83,6 +86,11 @@ export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: Que
   const stored = fast?.answerFromWire(bytes, ctx.protocol === 'udp' ? udpLimitFor : () => MAX_TCP_MESSAGE);
   if (stored) {
     ctx.onResult?.(stored.question, stored.result);
+    if (ctx.onAnswered) {
+      // Observers (metrics) read the question and the rcode; the fast path decodes nothing else.
+      const asked: Message = { id: 0, flags: FAST_PATH_FLAGS, rcode: 0, question: [stored.question], answer: [], authority: [], additional: [] };
+      ctx.onAnswered(asked, { ...asked, rcode: stored.result.rcode });
+    }
     return stored.bytes;
   }
   let query: Message;

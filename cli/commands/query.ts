@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
-import { createResolver } from '../../resolver/resolve.js';
+import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
 import { Name } from '../../resolver/wire/name.js';
 import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
 import type { Message } from '../../resolver/wire/types.js';
@@ -21,7 +21,7 @@ import { DEFAULT_CACHE_OPTIONS } from '../../cache/options.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
 
-export interface QueryArgs extends ResolverFlags {
+export interface QueryArgs extends ResolverFlags, ForwardFlags {
   name: string;
   type: string;
   json?: boolean;
@@ -95,18 +95,20 @@ export function resultToText(result: ResolveResult): string {
   return lines.join('\n') + '\n';
 }
 
-function cachedResolver(args: QueryArgs): Resolver {
-  const config = resolverConfigFromFlags(args);
-  return new CachingResolver(createResolver(config), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
-}
-
 /** Runs one query with the given resolver (tests inject one) or one built from the flags. */
 export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<CommandResult> {
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
-    // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
-    const r = resolver ?? (owned = cachedResolver(args));
+    let r = resolver;
+    if (!r) {
+      // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
+      const { createRoutedResolver } = await import('../../resolver/forward/index.js');
+      const { forwardingFromFlags } = await import('../forwarding.js');
+      const config = resolverConfigFromFlags(args);
+      // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
+      r = owned = new CachingResolver(createRoutedResolver(config, forwardingFromFlags(args)), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
+    }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
     return { exitCode: exitCodeFor(result), stdout, stderr: '' };
@@ -125,7 +127,7 @@ export function register(program: Command): void {
     .argument('<name>', 'domain name, e.g. _443._tcp.www.example.fr')
     .argument('<type>', 'record type, e.g. TLSA, A, TYPE52')
     .option('--json', 'print { qname, qtype, rcode, status, reason, ede, answer, authority } as JSON');
-  addResolverOptions(cmd).action(async (name: string, type: string, o: ResolverFlags & { json?: boolean }) => {
+  addForwardOptions(addResolverOptions(cmd)).action(async (name: string, type: string, o: ResolverFlags & ForwardFlags & { json?: boolean }) => {
     const r = await runQuery({ ...o, name, type });
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);

@@ -11,7 +11,8 @@
  * Listen addresses and server limits need a restart (as in Unbound and Knot Resolver): a change is logged.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { createResolver } from '../../resolver/resolve.js';
+import { createRoutedResolver } from '../../resolver/forward/index.js';
+import { forwardingFromOptions } from '../forwarding.js';
 import { SwappableResolver } from '../../resolver/swappable.js';
 import { DnsServer } from '../../server/server.js';
 import { ClientPolicy } from '../../server/admission.js';
@@ -23,17 +24,26 @@ import { buildOptions } from '../options/options.js';
 import type { DaneelOptions } from '../options/options.js';
 import { queryObserver } from './query-log.js';
 import { CachingResolver } from '../../cache/caching-resolver.js';
-import { cacheOptionsFrom } from './cache-options.js';
+import { cacheOptionsFrom, registerCacheStats } from './cache-options.js';
 import { systemClock } from '../../resolver/clock.js';
+import { httpTls, startHttp } from './http.js';
+import { createMetricsRegistry } from '../../server/metrics/registry.js';
+import { createDaneelMetrics, instrumentResolver, instrumentTransport, registerSocketStats } from '../../server/metrics/instruments.js';
+import type { DaneelMetrics } from '../../server/metrics/instruments.js';
 
 /** A long-lived component told about a new configuration on reload (after validation), keeping its state. */
 export type ReloadHook = (options: DaneelOptions) => void;
 
 export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error: string };
 
-function makeResolver(options: DaneelOptions, logger: PinoLogger): { resolver: Resolver; anchors: number; builtinHints: boolean } {
+function makeResolver(options: DaneelOptions, logger: PinoLogger, metrics: DaneelMetrics): { resolver: Resolver; anchors: number; builtinHints: boolean } {
   const config = resolverConfig(options);
-  return { resolver: createResolver({ ...config, logger }), anchors: config.trustAnchors.length, builtinHints: config.builtinHints };
+  // Upstream queries, RTT and failures are counted by wrapping the transport (server/metrics/instruments.ts);
+  // forwarded queries go over the forwarder's own DoT/DoH transports and are not counted there.
+  const forwarding = forwardingFromOptions(options.forwardZones, options.forwardCa);
+  // With `.` forwarded nothing is iterated, so the built-in hints are never used.
+  const iterates = !forwarding.table.zones().some((z) => z.zone.isRoot);
+  return { resolver: createRoutedResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
 }
 
 function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {
@@ -58,34 +68,46 @@ export class ServeRuntime {
     readonly server: DnsServer,
     readonly bound: ListenAddress[],
     readonly cache: CachingResolver,
+    readonly metrics: DaneelMetrics,
+    private readonly stopHttp: () => Promise<void>,
   ) {}
 
   /** Builds everything and binds the listeners. Throws UsageError/ConfigError (exit 64) or ServerError (exit 1). */
   static async start(options: DaneelOptions, flags: Record<string, unknown>, logger: PinoLogger): Promise<ServeRuntime> {
     const cacheOptions = cacheOptionsFrom(options);
-    const made = makeResolver(options, logger);
+    const metrics = createDaneelMetrics(createMetricsRegistry());
+    const made = makeResolver(options, logger, metrics);
     if (made.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
     const front = new SwappableResolver(made.resolver);
     // Every client question goes through the answer cache (cache/), above the swappable resolver so a reload
-    // keeps its contents; keep-warm starts once the listeners are up.
+    // keeps its contents; keep-warm starts once the listeners are up. Front ends resolve through the counted
+    // cache (verdicts and limits hit); the DNS sockets also get the cache's wire fast path.
     const cache = new CachingResolver(front, cacheOptions, { clock: systemClock, logger });
+    registerCacheStats(metrics.registry, cache);
+    const counted = { ...instrumentResolver(cache, metrics), wireFastPath: cache.wireFastPath };
     let current = options;
-    const server = new DnsServer(cache, {
+    const server = new DnsServer(counted, {
       listen: options.listen,
       limits: options.limits.server,
       logger,
       policy: makePolicy(options, logger),
       onResult: queryObserver(logger, () => current.log.queryLog),
+      onAnswered: (protocol, q, r) => metrics.onAnswered(protocol, q, r),
     });
+    registerSocketStats(metrics.registry, server);
     let bound: ListenAddress[];
+    let stopHttp: () => Promise<void>;
     try {
+      httpTls(options.http); // a bad TLS setting is refused before any socket opens
       bound = await server.start();
+      stopHttp = await startHttp(counted, metrics, options.http, () => server.policy, logger);
     } catch (err) {
+      await server.close();
       await cache.close();
       throw err;
     }
     cache.start();
-    const runtime = new ServeRuntime(options, flags, logger, front, server, bound, cache);
+    const runtime = new ServeRuntime(options, flags, logger, front, server, bound, cache, metrics, stopHttp);
     runtime.onReload((o) => { current = o; });
     runtime.onReload((o) => {
       if (JSON.stringify([o.cache, o.keepWarm]) !== JSON.stringify([options.cache, options.keepWarm])) {
@@ -107,7 +129,7 @@ export class ServeRuntime {
     let policy: ClientPolicy;
     try {
       next = buildOptions(this.options.configFile, this.flags);
-      made = makeResolver(next, this.logger);
+      made = makeResolver(next, this.logger, this.metrics);
       policy = makePolicy(next, this.logger);
     } catch (err) {
       const error = (err as Error).message;
@@ -134,7 +156,7 @@ export class ServeRuntime {
 
   /** SIGTERM: stops taking queries, lets those in flight finish (up to limits.close-grace-ms), closes everything. */
   async stop(): Promise<void> {
-    await this.server.close();
+    await Promise.all([this.server.close(), this.stopHttp()]);
     this.logger.info({ cache: this.cache.stats() }, 'cache counters');
     await this.cache.close();
     this.logger.flush();

@@ -49,6 +49,11 @@ describe('wire fast path', () => {
     await answerWire(query(), c.cache, ctx);
     expect(c.cache.stats().wireHits).toBe(1);
     expect(seen).toEqual(['www.example.com. 1 0 secure', 'www.example.com. 1 0 secure']);
+    // The metrics hook (onAnswered) too: question type and rcode.
+    const answered: string[] = [];
+    await answerWire(query(), c.cache, { protocol: 'udp', onAnswered: (q: Message, r: Message) => answered.push(`${q.question[0]!.type} ${r.rcode}`) });
+    expect(c.cache.stats().wireHits).toBe(2);
+    expect(answered).toEqual(['1 0']);
   });
 
   it('TTLs count down, RD and the question case are the new query\'s', async () => {
