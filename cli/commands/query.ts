@@ -14,7 +14,7 @@ import type { Message } from '../../resolver/wire/types.js';
 import { typeFromText } from '../../resolver/wire/zonefile.js';
 import { messageToText, rrToText } from '../../resolver/wire/present.js';
 import { edeName } from '../../resolver/wire/edns.js';
-import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
+import { addResolverOptions, EXIT_USAGE, NO_ANCHOR_WARNING, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
@@ -98,10 +98,16 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
-    const r = resolver ?? (owned = createResolver(resolverConfigFromFlags(args)));
+    let warning = '';
+    let r = resolver;
+    if (!r) {
+      const config = resolverConfigFromFlags(args);
+      if (config.trustAnchors.length === 0) warning = `daneel query: warning: ${NO_ANCHOR_WARNING}\n`;
+      r = owned = createResolver(config);
+    }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
-    return { exitCode: exitCodeFor(result), stdout, stderr: '' };
+    return { exitCode: exitCodeFor(result), stdout, stderr: warning };
   } catch (err) {
     if (err instanceof UsageError) return { exitCode: QUERY_EXIT.USAGE, stdout: '', stderr: `daneel query: ${err.message}\n` };
     throw err;

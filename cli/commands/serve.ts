@@ -9,7 +9,7 @@ import { createResolver } from '../../resolver/resolve.js';
 import { DnsServer } from '../../server/server.js';
 import { parseListenAddress, ServerError } from '../../server/listen-address.js';
 import type { ListenAddress } from '../../server/listen-address.js';
-import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
+import { addResolverOptions, EXIT_USAGE, NO_ANCHOR_WARNING, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
 
 export interface ServeFlags extends ResolverFlags {
@@ -35,6 +35,7 @@ export async function startServe(flags: ServeFlags): Promise<{ stop: () => Promi
   const logger = pino({ level: flags.logLevel, base: { name: 'daneel' } }, pino.destination(2));
   const config = resolverConfigFromFlags(flags);
   if (config.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
+  if (config.trustAnchors.length === 0) logger.warn({}, NO_ANCHOR_WARNING);
   const resolver = createResolver({ ...config, logger });
   const server = new DnsServer(resolver, { listen, logger });
   let bound: ListenAddress[];
