@@ -123,7 +123,7 @@ class IterativeResolver implements Resolver {
     const cd = opts.cd === true;
     try {
       const result = await this.chase(req, name, type, cd, 0);
-      this.log?.debug({ qname: name.toString(), qtype: type, rcode: result.rcode, status: result.verdict.status, queries: req.queries }, 'resolved');
+      this.log?.debug({ qname: name.toString(), qtype: type, rcode: result.rcode, status: result.verdict.status, reason: result.verdict.reason, queries: req.queries }, 'resolved');
       return result;
     } catch (e) {
       return this.failure(name, type, e, req);
@@ -393,7 +393,7 @@ class IterativeResolver implements Resolver {
       let reply: Reply;
       try {
         const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1);
-        reply = { raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone) };
+        reply = { raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
         continue;

@@ -204,8 +204,10 @@ function negative(w: Walk, sname: Name): ValidatedResponse {
   const i = w.input;
   const chained = !sname.equals(i.qname);
   const hasDenialData = w.authorityGroups.some((g) => g.type === T.SOA || g.type === T.NSEC || g.type === T.NSEC3);
-  // A server may stop at a CNAME whose target it does not serve from this zone's data (e.g. below a cut).
-  if (chained && !hasDenialData) return finish(w, 'cname', sname);
+  // A server may stop at a CNAME whose target it does not serve from this zone's data (e.g. below a cut): with
+  // NOERROR the target is resolved on its own. An NXDOMAIN claims the target does not exist: that claim is proven
+  // below like any other, never taken from the rcode (RFC 4035 §5.4, RFC 6604 §3).
+  if (chained && !hasDenialData && i.rcode === RCODE.NOERROR) return finish(w, 'cname', sname);
   if (i.rcode !== RCODE.NOERROR && i.rcode !== RCODE.NXDOMAIN) {
     return fail(w, indeterminate(`rcode ${i.rcode} is not an answer to validate`, EDE.DNSSEC_INDETERMINATE, 'RS05'), 'nodata');
   }

@@ -26,6 +26,8 @@ export interface Scrubbed {
   chain: FollowedChain;
   /** Number of records removed, for logs. */
   dropped: number;
+  /** The reply carried an NS set outside the zone (upward or sideways), dropped here: see classify. */
+  nsOutside: boolean;
 }
 
 const AUTHORITY_TYPES = new Set<number>([T.SOA, T.NS, T.DS, T.NSEC, T.NSEC3]);
@@ -37,7 +39,8 @@ export function scrubResponse(msg: Message, qname: Name, qtype: number, zone: Na
   const authority = msg.authority.filter((rr) => keepInAuthority(rr, chain.final, zone));
   const additional = scrubGlue(msg.additional, authority, zone);
   const dropped = msg.answer.length - answer.length + msg.authority.length - authority.length + msg.additional.length - additional.length;
-  return { message: { ...msg, answer, authority, additional }, chain, dropped };
+  const nsOutside = msg.authority.some((rr) => rr.type === T.NS && !rr.name.isSubdomainOf(zone));
+  return { message: { ...msg, answer, authority, additional }, chain, dropped, nsOutside };
 }
 
 /** Answer records in chain order: each link's CNAME/DNAME with its RRSIGs, then the data at the final name. */
