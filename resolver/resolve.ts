@@ -334,6 +334,9 @@ class IterativeResolver implements Resolver {
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
     step.verdict = v.verdict;
     if (v.verdict.status === 'secure' && v.next && isLink) step.next = v.next;
+    // RFC 6604 §3: a chain the validator could not end in this zone (it leads on, or loops) is no proven
+    // NXDOMAIN/NODATA/answer, whatever the rcode claims.
+    if (v.verdict.status === 'secure' && v.next && !isLink) step.verdict = bogus(`${kind} reply for ${qname} whose chain leads on to ${v.next} unproven`, EDE.DNSSEC_BOGUS, 'RS08');
     return step;
   }
 

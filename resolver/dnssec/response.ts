@@ -6,7 +6,8 @@
  *
  * Check ids: RS00 secure · RS01 CNAME/DNAME chain too long · RS02 synthesised CNAME does not match the DNAME ·
  * RS03 DNAME substitution overflows (RFC 6672 §2.2) · RS04 NXDOMAIN with a positive answer · RS05 unexpected
- * rcode · RS06 SOA in authority did not verify · RS07 qname not in the zone · RSEX unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
+ * rcode · RS06 SOA in authority did not verify · RS07 qname not in the zone · RS08 (set by the driver) a chain that
+ * leads on in a reply classified as final · RSEX unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
  */
 import { Name } from '../wire/name.js';
 import { CLASS_IN, RCODE, T, type RR } from '../wire/types.js';
