@@ -22,7 +22,7 @@ import { TransportError } from './transport/transport.js';
 import { WorkBudget } from './dnssec/budget.js';
 import { bogus, EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js';
 import { validateZoneKeys, type ZoneKeys } from './dnssec/zone-keys.js';
-import { validateDelegation } from './dnssec/delegation.js';
+import { saysNothingAboutDs, validateDelegation } from './dnssec/delegation.js';
 import { validateResponse } from './dnssec/response.js';
 import { scrubResponse } from './iterator/scrub.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
@@ -281,9 +281,22 @@ class IterativeResolver implements Resolver {
       const status = parentKeys.verdict.status === 'insecure' ? 'insecure' : 'bogus';
       return { zone, servers, security: status, verdict: parentKeys.verdict };
     }
-    const d = validateDelegation({ child: zone, parent: parentKeys, answer: [], authority: ref.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
+    let d = validateDelegation({ child: zone, parent: parentKeys, answer: [], authority: ref.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
+    if (d.kind === 'bogus' && saysNothingAboutDs(ref.authority)) d = await this.askDs(req, parent, parentKeys, zone) ?? d;
     if (d.kind === 'secure') return { zone, servers, security: 'secure', verdict: d.verdict, ds: d.ds };
     return { zone, servers, security: d.kind, verdict: d.verdict };
+  }
+
+  /** The DS answer (or its denial) for `child` asked of the parent's servers, validated; undefined if none answered. */
+  private async askDs(req: Request, parent: ZoneState, parentKeys: ZoneKeys, child: Name): Promise<ReturnType<typeof validateDelegation> | undefined> {
+    let reply: Reply;
+    try {
+      reply = await this.exchange(req, parent, { name: child, type: T.DS, minimised: false }, 0);
+    } catch (e) {
+      if (e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return undefined;
+      throw e;
+    }
+    return validateDelegation({ child, parent: parentKeys, answer: reply.msg.answer, authority: reply.msg.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
   }
 
   /** The zone's validated DNSKEY set, fetched once per request (RFC 4035 §5.2). */

@@ -7,12 +7,13 @@
  * Check ids: RS00 secure · RS01 CNAME/DNAME chain too long · RS02 synthesised CNAME does not match the DNAME ·
  * RS03 DNAME substitution overflows (RFC 6672 §2.2) · RS04 NXDOMAIN with a positive answer · RS05 unexpected
  * rcode · RS06 SOA in authority did not verify · RS07 qname not in the zone · RS08 (set by the driver) a chain that
- * leads on in a reply classified as final · RSEX unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
+ * leads on in a reply classified as final · RS09 an RRSIG answer (insecure: RRSIGs are not signed) · RSEX
+ * unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
  */
 import { Name } from '../wire/name.js';
 import { CLASS_IN, RCODE, T, type RR } from '../wire/types.js';
 import { decodeSoa, decodeTargetName } from '../wire/rdata.js';
-import { bogus, EDE, indeterminate, secure, type Verdict } from './verdict.js';
+import { bogus, EDE, indeterminate, insecure, secure, type Verdict } from './verdict.js';
 import type { ValidationPolicy } from './policy.js';
 import type { WorkBudget } from './budget.js';
 import type { ZoneKeys } from './zone-keys.js';
@@ -101,6 +102,13 @@ function walk(i: ResponseInput): ValidatedResponse {
     if (!sname.isSubdomainOf(zone) || seen.has(sname.key)) return finish(w, 'cname', sname);
     if (links > MAX_LINKS) return fail(w, bogus(`more than ${MAX_LINKS} CNAME/DNAME links in one response`, EDE.DNSSEC_BOGUS, 'RS01'));
     seen.add(sname.key);
+    const sigs = i.qtype === T.RRSIG ? i.answer.filter((r) => r.type === T.RRSIG && r.name.equals(sname)) : [];
+    if (sigs.length > 0) {
+      // RFC 4035 §2.2: RRSIG records are not themselves signed, so an answer of RRSIGs can never be proven:
+      // handed out as insecure (no AD), as Unbound and Knot Resolver do.
+      w.answer.push(...sigs);
+      return { verdict: insecure(`RRSIG records at ${sname.toString()} are not signed (RFC 4035 §2.2)`, undefined, 'RS09'), kind: 'answer', answer: w.answer, authority: [], ttl: minTtl(sigs) };
+    }
     const direct = answerSetsAt(w, sname, i.qtype);
     if (direct.length > 0) {
       if (i.rcode === RCODE.NXDOMAIN) return fail(w, bogus(`NXDOMAIN for ${sname.toString()} with data for it`, EDE.DNSSEC_BOGUS, 'RS04'));

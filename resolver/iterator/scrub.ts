@@ -62,7 +62,8 @@ function scrubAnswer(answer: readonly RR[], chain: FollowedChain, qname: Name, q
   for (const rr of answer) {
     if (!rr.name.equals(final)) continue;
     const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-    if (type === qtype || qtype === T.ANY || (final.equals(qname) && qtype === T.CNAME && type === T.CNAME)) add(rr);
+    // A question for RRSIG itself is answered by RRSIGs of any covered type (never validated, see response.ts).
+    if (type === qtype || qtype === T.ANY || (qtype === T.RRSIG && rr.type === T.RRSIG) || (final.equals(qname) && qtype === T.CNAME && type === T.CNAME)) add(rr);
   }
   return out;
 }
