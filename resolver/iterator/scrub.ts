@@ -9,7 +9,7 @@
  */
 import type { Name } from '../wire/name.js';
 import { T, type Message, type RR } from '../wire/types.js';
-import { followChain, type FollowedChain } from './chain.js';
+import { childCuts, followChain, type FollowedChain } from './chain.js';
 import { coveredType, rdataName } from './records.js';
 
 /** RFC 2181 §5.4.1 trust ranking, highest first. */
@@ -34,7 +34,8 @@ const AUTHORITY_TYPES = new Set<number>([T.SOA, T.NS, T.DS, T.NSEC, T.NSEC3]);
 
 /** Scrubs `msg`, the reply of a server asked about `qname`/`qtype` as an authority for `zone`. */
 export function scrubResponse(msg: Message, qname: Name, qtype: number, zone: Name, maxLinks: number): Scrubbed {
-  const chain = followChain(msg.answer.filter((rr) => rr.name.isSubdomainOf(zone)), qname, qtype, zone, maxLinks);
+  const cuts = childCuts(msg.answer, msg.authority, zone, qname);
+  const chain = followChain(msg.answer.filter((rr) => rr.name.isSubdomainOf(zone)), qname, qtype, zone, maxLinks, cuts);
   const answer = scrubAnswer(msg.answer, chain, qname, qtype, zone);
   const authority = msg.authority.filter((rr) => keepInAuthority(rr, chain.final, zone));
   const additional = scrubGlue(msg.additional, authority, zone);
