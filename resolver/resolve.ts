@@ -346,6 +346,8 @@ class IterativeResolver implements Resolver {
     }
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
     step.verdict = v.verdict;
+    // A positive answer carries only the denial records its proof used (a wildcard's), not whatever came along.
+    if (!negative) step.authority = v.authority;
     if (v.verdict.status === 'secure' && v.next && isLink) step.next = v.next;
     // RFC 6604 §3: a chain the validator could not end in this zone (it leads on, or loops) is no proven
     // NXDOMAIN/NODATA/answer, whatever the rcode claims.

@@ -109,6 +109,13 @@ function walk(i: ResponseInput): ValidatedResponse {
       w.answer.push(...sigs);
       return { verdict: insecure(`RRSIG records at ${sname.toString()} are not signed (RFC 4035 §2.2)`, undefined, 'RS09'), kind: 'answer', answer: w.answer, authority: [], ttl: minTtl(sigs) };
     }
+    if (i.qtype === T.CNAME) {
+      // RFC 6672 §3.2: a CNAME question under a DNAME is answered by the signed DNAME and the CNAME synthesised
+      // from it (unsigned, checked against the substitution), not by validating that CNAME on its own.
+      const viaDname = followDname(w, sname);
+      if (viaDname === 'failed') return fail(w);
+      if (viaDname !== undefined) return finish(w, 'answer');
+    }
     const direct = answerSetsAt(w, sname, i.qtype);
     if (direct.length > 0) {
       if (i.rcode === RCODE.NXDOMAIN) return fail(w, bogus(`NXDOMAIN for ${sname.toString()} with data for it`, EDE.DNSSEC_BOGUS, 'RS04'));

@@ -24,6 +24,8 @@ export interface FollowedChain {
   leftZone: boolean;
   /** A DNAME substitution produced an over-long name (RFC 6672 §2.2 YXDOMAIN). */
   overflow: boolean;
+  /** A CNAME beside a DNAME names another target than the substitution (RFC 6672 §3.2): a forged reply. */
+  dnameConflict?: boolean;
 }
 
 /**
@@ -41,7 +43,13 @@ export function followChain(answer: readonly RR[], qname: Name, qtype: number, z
     if (!step) break;
     if (step.to === undefined) return { links, final: cur, leftZone: false, overflow: true };
     links.push({ from: cur, via: step.via, to: step.to });
-    cur = step.to;
+    const to = step.to;
+    if (step.via.type === T.DNAME && answer.some((rr) => rr.type === T.CNAME && rr.name.equals(cur) && !rdataName(rr).equals(to))) {
+      return { links, final: to, leftZone: false, overflow: false, dnameConflict: true };
+    }
+    cur = to;
+    // A CNAME question under a DNAME is answered by the synthesised CNAME itself (RFC 6672 §3.2): one link only.
+    if (qtype === T.CNAME) return { links, final: cur, leftZone: false, overflow: false };
     if (!cur.isSubdomainOf(zone) || cuts.some((c) => cur.isSubdomainOf(c))) return { links, final: cur, leftZone: true, overflow: false };
     if (seen.has(cur.key)) break; // a loop: stop here, the caller's chain limit reports it
     seen.add(cur.key);

@@ -32,19 +32,22 @@ export interface Classified {
 export function classifyResponse(msg: Message, chain: FollowedChain, qtype: number, zone: Name, nsOutside = false): Classified {
   if (msg.rcode !== RCODE.NOERROR && msg.rcode !== RCODE.NXDOMAIN) return { kind: 'error', reason: `rcode ${msg.rcode}` };
   if (chain.overflow) return { kind: 'error', reason: 'DNAME substitution exceeds 255 octets (RFC 6672 §2.2)' };
+  if (chain.dnameConflict) return { kind: 'error', reason: 'a CNAME contradicts the DNAME it should be synthesised from (RFC 6672 §3.2)' };
   const rank: TrustRank = msg.flags.aa ? 'answer-aa' : 'answer';
   const final = chain.final;
   const hasSoa = msg.authority.some((rr) => rr.type === T.SOA);
   const cut = hasSoa ? undefined : referralCut(msg, final, zone);
   const hasData = msg.answer.some((rr) => rr.name.equals(final) && (rr.type === qtype || qtype === T.ANY || (rr.type === T.RRSIG && coveredType(rr) === qtype)));
-  if (hasData && !chain.leftZone) {
+  // RFC 6672 §3.2: for a CNAME question under a DNAME, the DNAME and the CNAME synthesised from it are the answer.
+  const dnameForCname = qtype === T.CNAME && chain.links.length === 1 && chain.links[0]!.via.type === T.DNAME;
+  if ((hasData || dnameForCname) && !chain.leftZone) {
     // Without AA an answer is only provisional: a delegation beside it wins (the server answered from below a cut
     // it does not serve, Unbound iter_resptype.c).
     if (!msg.flags.aa && cut) return { kind: 'referral', next: cut };
     return { kind: 'answer', rank };
   }
   if (chain.leftZone) return { kind: linkKind(chain), next: final, rank };
-  if (msg.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain', rank };
+  if (msg.rcode === RCODE.NXDOMAIN && (msg.flags.aa || hasSoa)) return { kind: 'nxdomain', rank };
   if (chain.links.length > 0 && !hasSoa) {
     // A chain inside the zone whose end has no data and no negative proof (e.g. the target is below a cut):
     // the target is resolved on its own.
@@ -56,6 +59,11 @@ export function classifyResponse(msg: Message, chain: FollowedChain, qtype: numb
     // or of the zone itself without AA: a referral to where we already are, from a server that does not serve the
     // zone (Unbound iter_resptype.c).
     return { kind: 'lame', reason: `referral upwards or sideways from ${zone}` };
+  }
+  if (!msg.flags.aa && !hasSoa && msg.answer.length === 0) {
+    // No AA, no data, no SOA: nothing shows that this server speaks for the zone (a lame server's empty reply);
+    // a negative answer at the lower rank needs at least the zone's SOA (RFC 2308 §2.1, §2.2).
+    return { kind: 'lame', reason: `non-authoritative ${msg.rcode === RCODE.NXDOMAIN ? 'NXDOMAIN' : 'empty reply'} without SOA for a name in ${zone}` };
   }
   return { kind: 'nodata', rank };
 }

@@ -134,9 +134,20 @@ describe('wildcards and delegations', () => {
     expectBogus(await resolve(h, 'x.wild.example.com', T.A));
   });
 
-  it('a referral to an unsigned child without the NSEC proving there is no DS: bogus, not insecure (RFC 4035 §5.2)', async () => {
+  it('a referral to an unsigned child that says nothing about DS: the DS is asked of the parent and its denial proven', async () => {
     const h = buildHierarchy(zones());
     h.net.setTamper(ADDR.com, (m) => (m.authority.some((rr) => rr.type === T.NS && rr.name.toString() === 'insecure.com.') ? { ...m, authority: withoutTypes(m.authority, T.NSEC) } : m));
+    const r = await resolve(h, 'www.insecure.com', T.A);
+    expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NOERROR, 'insecure']);
+    expect(h.net.asked(ADDR.com)).toContain('insecure.com. DS');
+  });
+
+  it('... and when the parent\'s DS answer lacks the NSEC too: bogus, not insecure (RFC 4035 §5.2)', async () => {
+    const h = buildHierarchy(zones());
+    h.net.setTamper(ADDR.com, (m, q) => {
+      const aboutChild = m.authority.some((rr) => rr.type === T.NS && rr.name.toString() === 'insecure.com.') || (q.question[0]!.type === T.DS && q.question[0]!.name.toString() === 'insecure.com.');
+      return aboutChild ? { ...m, authority: withoutTypes(m.authority, T.NSEC) } : m;
+    });
     expectBogus(await resolve(h, 'www.insecure.com', T.A));
   });
 
