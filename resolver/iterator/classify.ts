@@ -47,7 +47,9 @@ export function classifyResponse(msg: Message, chain: FollowedChain, qtype: numb
     return { kind: 'answer', rank };
   }
   if (chain.leftZone) return { kind: linkKind(chain), next: final, rank };
-  if (msg.rcode === RCODE.NXDOMAIN && (msg.flags.aa || hasSoa)) return { kind: 'nxdomain', rank };
+  // An NXDOMAIN or an empty NOERROR, with or without AA, answers the question (Unbound iter_resptype.c); in a
+  // signed zone it is a claim the validator proves or rejects (RFC 4035 §5.4).
+  if (msg.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain', rank };
   if (chain.links.length > 0 && !hasSoa) {
     // A chain inside the zone whose end has no data and no negative proof (e.g. the target is below a cut):
     // the target is resolved on its own.
@@ -59,11 +61,6 @@ export function classifyResponse(msg: Message, chain: FollowedChain, qtype: numb
     // or of the zone itself without AA: a referral to where we already are, from a server that does not serve the
     // zone (Unbound iter_resptype.c).
     return { kind: 'lame', reason: `referral upwards or sideways from ${zone}` };
-  }
-  if (!msg.flags.aa && !hasSoa && msg.answer.length === 0) {
-    // No AA, no data, no SOA: nothing shows that this server speaks for the zone (a lame server's empty reply);
-    // a negative answer at the lower rank needs at least the zone's SOA (RFC 2308 §2.1, §2.2).
-    return { kind: 'lame', reason: `non-authoritative ${msg.rcode === RCODE.NXDOMAIN ? 'NXDOMAIN' : 'empty reply'} without SOA for a name in ${zone}` };
   }
   return { kind: 'nodata', rank };
 }

@@ -74,8 +74,9 @@ describe('classify (iter_resptype)', () => {
     const soa = rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'));
     expect(run(response({ rcode: RCODE.NXDOMAIN, authority: [soa] }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('nxdomain');
     expect(run(response({ authority: [soa] }), 'www.example.com', T.AAAA, 'example.com').kind.kind).toBe('nodata');
-    expect(run(response({ rcode: RCODE.NXDOMAIN, aa: false }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('lame');
-    expect(run(response({ aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+    // Without AA an NXDOMAIN or an empty reply is still an answer (validated in a signed zone), as in Unbound.
+    expect(run(response({ rcode: RCODE.NXDOMAIN, aa: false }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('nxdomain');
+    expect(run(response({ aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('nodata');
     expect(run(response({ rcode: RCODE.REFUSED, aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('error');
   });
 
