@@ -22,7 +22,8 @@ import { TransportError } from './transport/transport.js';
 import { WorkBudget } from './dnssec/budget.js';
 import { bogus, EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js';
 import { validateZoneKeys, type ZoneKeys } from './dnssec/zone-keys.js';
-import { saysNothingAboutDs, validateDelegation } from './dnssec/delegation.js';
+import { validateDelegation, type Delegation } from './dnssec/delegation.js';
+import { BogusRetry } from './iterator/bogus-retry.js';
 import { validateResponse } from './dnssec/response.js';
 import { scrubResponse } from './iterator/scrub.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
@@ -90,6 +91,8 @@ interface Step {
 }
 
 interface Reply {
+  /** The server address that sent it. */
+  address: string;
   raw: Message;
   msg: Message;
   chain: FollowedChain;
@@ -191,20 +194,25 @@ class IterativeResolver implements Resolver {
     let zone = await this.closestZone(req, qtype === T.DS && !qname.isRoot ? qname.parent() : qname, cd);
     let mstate = startMinimising(this.config.qnameMinimisation);
     let referrals = 0;
+    const retry = new BogusRetry<Step>();
     for (;;) {
       const q = nextQuestion(qname, qtype, zone.zone, mstate);
       let reply: Reply;
       try {
-        reply = await this.exchange(req, zone, q, glueDepth);
+        reply = await this.exchange(req, zone, q, glueDepth, retry.avoid);
       } catch (e) {
+        if (retry.last && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
         // RFC 9156 §2.3: servers that fail on minimised queries get the full name before we give up.
         if (q.minimised && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') { mstate = fallBack(mstate); continue; }
         throw e;
       }
       const action = decide({ qname, qtype, asked: q, zone: zone.zone, msg: reply.msg, classified: reply.classified });
       switch (action.do) {
-        case 'finish':
-          return this.finish(req, zone, qname, qtype, reply);
+        case 'finish': {
+          const step = await this.finish(req, zone, qname, qtype, reply);
+          if (step.verdict.status !== 'bogus' || cd || !retry.again(reply.address, step)) return step;
+          break;
+        }
         case 'fail':
           throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, action.reason);
         case 'ask-full':
@@ -282,21 +290,27 @@ class IterativeResolver implements Resolver {
       return { zone, servers, security: status, verdict: parentKeys.verdict };
     }
     let d = validateDelegation({ child: zone, parent: parentKeys, answer: [], authority: ref.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
-    if (d.kind === 'bogus' && saysNothingAboutDs(ref.authority)) d = await this.askDs(req, parent, parentKeys, zone) ?? d;
+    // A referral that says nothing about DS, or whose DS did not validate (one bad parent server), is checked
+    // again with a DS query to the parent's servers (RFC 4035 §5.2, §3.1.4.1).
+    if (d.kind === 'bogus') d = await this.askDs(req, parent, parentKeys, zone) ?? d;
     if (d.kind === 'secure') return { zone, servers, security: 'secure', verdict: d.verdict, ds: d.ds };
     return { zone, servers, security: d.kind, verdict: d.verdict };
   }
 
   /** The DS answer (or its denial) for `child` asked of the parent's servers, validated; undefined if none answered. */
-  private async askDs(req: Request, parent: ZoneState, parentKeys: ZoneKeys, child: Name): Promise<ReturnType<typeof validateDelegation> | undefined> {
-    let reply: Reply;
-    try {
-      reply = await this.exchange(req, parent, { name: child, type: T.DS, minimised: false }, 0);
-    } catch (e) {
-      if (e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return undefined;
-      throw e;
+  private async askDs(req: Request, parent: ZoneState, parentKeys: ZoneKeys, child: Name): Promise<Delegation | undefined> {
+    const retry = new BogusRetry<Delegation>();
+    for (;;) {
+      let reply: Reply;
+      try {
+        reply = await this.exchange(req, parent, { name: child, type: T.DS, minimised: false }, 0, retry.avoid);
+      } catch (e) {
+        if (e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
+        throw e;
+      }
+      const d = validateDelegation({ child, parent: parentKeys, answer: reply.msg.answer, authority: reply.msg.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
+      if (d.kind !== 'bogus' || !retry.again(reply.address, d)) return d;
     }
-    return validateDelegation({ child, parent: parentKeys, answer: reply.msg.answer, authority: reply.msg.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
   }
 
   /** The zone's validated DNSKEY set, fetched once per request (RFC 4035 §5.2). */
@@ -309,7 +323,21 @@ class IterativeResolver implements Resolver {
   }
 
   private async fetchZoneKeys(req: Request, zone: ZoneState): Promise<ZoneKeys> {
-    const reply = await this.exchange(req, zone, { name: zone.zone, type: T.DNSKEY, minimised: false }, 0);
+    const retry = new BogusRetry<ZoneKeys>();
+    for (;;) {
+      let reply: Reply;
+      try {
+        reply = await this.exchange(req, zone, { name: zone.zone, type: T.DNSKEY, minimised: false }, 0, retry.avoid);
+      } catch (e) {
+        if (retry.last && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
+        throw e;
+      }
+      const keys = this.zoneKeysFrom(req, zone, reply);
+      if (keys.verdict.status !== 'bogus' || !retry.again(reply.address, keys)) return keys;
+    }
+  }
+
+  private zoneKeysFrom(req: Request, zone: ZoneState, reply: Reply): ZoneKeys {
     const answer = reply.msg.answer.filter((rr) => rr.name.equals(zone.zone));
     const input = {
       zone: zone.zone,
@@ -346,8 +374,8 @@ class IterativeResolver implements Resolver {
     }
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
     step.verdict = v.verdict;
-    // A positive answer carries only the denial records its proof used (a wildcard's), not whatever came along.
-    if (!negative) step.authority = v.authority;
+    // A positive answer carries denial records only when its proof needed them (a wildcard expansion).
+    if (!negative && v.authority.length === 0) step.authority = [];
     if (v.verdict.status === 'secure' && v.next && isLink) step.next = v.next;
     // RFC 6604 §3: a chain the validator could not end in this zone (it leads on, or loops) is no proven
     // NXDOMAIN/NODATA/answer, whatever the rcode claims.
@@ -384,8 +412,8 @@ class IterativeResolver implements Resolver {
   // Talking to a zone's servers
 
   /** Asks the zone's servers until one gives a usable reply; lame, error and silent servers are skipped. */
-  private async exchange(req: Request, zone: ZoneState, q: OutgoingQuestion, glueDepth: number): Promise<Reply> {
-    const tried = new Set<string>();
+  private async exchange(req: Request, zone: ZoneState, q: OutgoingQuestion, glueDepth: number, avoid?: ReadonlySet<string>): Promise<Reply> {
+    const tried = new Set<string>(avoid);
     const timedOut = new Set<string>();
     const problems: string[] = [];
     let round = 0;
@@ -411,7 +439,7 @@ class IterativeResolver implements Resolver {
       let reply: Reply;
       try {
         const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1);
-        reply = { raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
+        reply = { address, raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
         continue;

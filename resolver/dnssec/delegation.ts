@@ -70,11 +70,3 @@ function check(i: DelegationInput): Delegation {
   return { kind: 'bogus', verdict: { ...proof.verdict, reason: `no DS for ${child.toString()} and no proof of its absence: ${proof.verdict.reason}` } };
 }
 
-/**
- * True when a referral's authority records say nothing about the child's DS (no DS, NSEC or NSEC3 at all): the
- * parent's server left the question open, so the resolver asks the parent for the DS itself (RFC 4035 §5.2,
- * §3.1.4.1) and validates that answer, rather than judging the delegation from silence.
- */
-export function saysNothingAboutDs(authority: readonly RR[]): boolean {
-  return !authority.some((rr) => rr.type === T.DS || rr.type === T.NSEC || rr.type === T.NSEC3 || rr.type === T.RRSIG);
-}

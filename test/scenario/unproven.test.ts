@@ -170,3 +170,45 @@ describe('wildcards and delegations', () => {
     expectBogus(await resolve(h, 'www.example.com', T.A));
   });
 });
+
+describe('bogus data from one server: its peers are asked (BOGUS_RETRIES), never the bogus data believed', () => {
+  /** Flips one byte of every RRSIG signature in a section, as a spoofer or a broken server would. */
+  const corruptSigs = (rrs: RR[]): RR[] => rrs.map((rr) => {
+    if (rr.type !== T.RRSIG) return rr;
+    const rdata = Uint8Array.from(rr.rdata);
+    rdata[rdata.length - 1]! ^= 0xff;
+    return { ...rr, rdata };
+  });
+
+  it('a bad signature on the answer from one of two servers: secure from the other', async () => {
+    const h = buildHierarchy(zones());
+    h.net.setTamper(ADDR.example1, (m, q) => (q.question[0]!.type === T.A ? { ...m, answer: corruptSigs(m.answer) } : m));
+    h.net.setTamper(ADDR.example2, (m, q) => (q.question[0]!.type === T.A ? { ...m, answer: corruptSigs(m.answer) } : m));
+    expectBogus(await resolve(h, 'www.example.com', T.A));
+    h.net.setTamper(ADDR.example2, undefined);
+    const r = await resolve(h, 'www.example.com', T.A);
+    expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+  });
+
+  it('a bad signature on the DNSKEY set from one of two servers: the keys come from the other', async () => {
+    const h = buildHierarchy(zones());
+    h.net.setTamper(ADDR.example1, (m, q) => (q.question[0]!.type === T.DNSKEY ? { ...m, answer: corruptSigs(m.answer) } : m));
+    const r = await resolve(h, 'www.example.com', T.A);
+    expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+    expect(h.net.asked(ADDR.example2)).toContain('example.com. DNSKEY');
+  });
+
+  it('a bad DS signature in the referral: the DS is asked again and validated on its own', async () => {
+    const h = buildHierarchy(zones());
+    h.net.setTamper(ADDR.com, (m) => ({ ...m, authority: corruptSigs(m.authority) }));
+    const r = await resolve(h, 'www.example.com', T.A);
+    expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+    expect(h.net.asked(ADDR.com)).toContain('example.com. DS');
+  });
+
+  it('... and stays bogus when the DS answer is bad too', async () => {
+    const h = buildHierarchy(zones());
+    h.net.setTamper(ADDR.com, (m) => ({ ...m, answer: corruptSigs(m.answer), authority: corruptSigs(m.authority) }));
+    expectBogus(await resolve(h, 'www.example.com', T.A));
+  });
+});
