@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          globalSetup: ['test/support/build-dist.ts'],
           include: ['test/**/*.test.ts'],
           exclude: ['test/hierarchy/**', 'test/e2e/**'],
           testTimeout: 60_000,
@@ -18,7 +19,7 @@ export default defineConfig({
         test: {
           name: 'hierarchy',
           include: ['test/hierarchy/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          globalSetup: ['test/hierarchy/global-setup.ts'],
+          globalSetup: ['test/support/build-dist.ts', 'test/hierarchy/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

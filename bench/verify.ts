@@ -12,7 +12,7 @@
 import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { T, type RR } from '../resolver/wire/types.js';
 import { verifyRrset, type VerifyInput } from '../resolver/dnssec/verify.js';
-import { decodeRrsig } from '../resolver/dnssec/records.js';
+import { decodeRrsig } from '../resolver/wire/dnssec-rdata.js';
 import { signedData } from '../resolver/dnssec/signed-data.js';
 import { WorkBudget } from '../resolver/dnssec/budget.js';
 import { generateKey, rdata, rr, signRrset } from '../test/dnssec/primitives/support.js';

@@ -7,7 +7,8 @@
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import type { ResolverConfig } from '../resolver/api.js';
+import type { ResolutionLimits, ResolverConfig } from '../resolver/api.js';
+import type { WorkLimits } from '../resolver/dnssec/budget.js';
 import { systemClock } from '../resolver/clock.js';
 import type { Clock } from '../resolver/clock.js';
 import { StandardTransport } from '../resolver/transport/standard.js';
@@ -33,8 +34,8 @@ export class UsageError extends Error {
 export interface ResolverFlags {
   rootHints?: string;
   trustAnchor: string[];
-  qnameMinimisation: string;
-  doIp6: string;
+  qnameMinimisation?: string;
+  doIp6?: string;
 }
 
 /** Said once at start-up when `--trust-anchor none` or only empty files leave no anchor (RFC 4035 §4.3). */
@@ -47,29 +48,50 @@ export function addResolverOptions(cmd: Command): Command {
   return cmd
     .option('--root-hints <file>', 'root hints in named.root format (default: the built-in IANA root servers)')
     .option('--trust-anchor <file>', 'DS/DNSKEY zone-file lines or RFC 7958 XML; repeatable; replaces the built-in root anchors; `none` or an empty file: no validation', collect, [])
-    .addOption(new Option('--qname-minimisation <yes|no>', 'RFC 9156 QNAME minimisation').choices(['yes', 'no']).default('yes'))
-    .addOption(new Option('--do-ip6 <yes|no>', 'query name servers over IPv6').choices(['yes', 'no']).default('yes'));
+    // No commander defaults: a flag that is absent must not override the configuration file (defaults: yes).
+    .addOption(new Option('--qname-minimisation <yes|no>', 'RFC 9156 QNAME minimisation (default: yes)').choices(['yes', 'no']))
+    .addOption(new Option('--do-ip6 <yes|no>', 'query name servers over IPv6 (default: yes)').choices(['yes', 'no']));
 }
 
-/** Builds the resolver configuration; throws UsageError for unreadable or malformed files. */
-export function resolverConfigFromFlags(flags: ResolverFlags, clock: Clock = systemClock): ResolverConfig {
+/** The resolver's slice of the serve options (cli/options/options.ts): files, switches and limits. */
+export interface ResolverSettings {
+  rootHints?: string;
+  trustAnchors: string[];
+  qnameMinimisation: boolean;
+  doIp6: boolean;
+  limits?: { resolution?: Partial<ResolutionLimits>; work?: Partial<WorkLimits> };
+}
+
+/** Builds the resolver configuration (reads the hints and anchor files); throws UsageError for bad files. */
+export function resolverConfig(settings: ResolverSettings, clock: Clock = systemClock): ResolverConfig {
   try {
-    const rootHints = flags.rootHints !== undefined ? loadRootHints(flags.rootHints) : builtinRootHints();
-    const trustAnchors = loadTrustAnchors(flags.trustAnchor, clock);
+    const rootHints = settings.rootHints !== undefined ? loadRootHints(settings.rootHints) : builtinRootHints();
+    const trustAnchors = loadTrustAnchors(settings.trustAnchors, clock);
     return {
       rootHints,
-      builtinHints: flags.rootHints === undefined,
+      builtinHints: settings.rootHints === undefined,
       trustAnchors,
-      qnameMinimisation: flags.qnameMinimisation !== 'no',
-      doIp6: flags.doIp6 !== 'no',
+      qnameMinimisation: settings.qnameMinimisation,
+      doIp6: settings.doIp6,
       transport: new StandardTransport(),
       clock,
       policy: DEFAULT_POLICY,
-      workLimits: DEFAULT_WORK_LIMITS,
-      limits: DEFAULT_LIMITS,
+      workLimits: { ...DEFAULT_WORK_LIMITS, ...settings.limits?.work },
+      limits: { ...DEFAULT_LIMITS, ...settings.limits?.resolution },
     };
   } catch (err) {
     if (err instanceof AnchorError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/** Builds the resolver configuration from `daneel query`-style flags; throws UsageError for bad files. */
+export function resolverConfigFromFlags(flags: ResolverFlags, clock: Clock = systemClock): ResolverConfig {
+  const settings: ResolverSettings = {
+    trustAnchors: flags.trustAnchor,
+    qnameMinimisation: flags.qnameMinimisation !== 'no',
+    doIp6: flags.doIp6 !== 'no',
+  };
+  if (flags.rootHints !== undefined) settings.rootHints = flags.rootHints;
+  return resolverConfig(settings, clock);
 }

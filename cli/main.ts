@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { register as registerQuery } from './commands/query.js';
 import { register as registerServe } from './commands/serve.js';
+import { register as registerCheckConfig } from './commands/check-config.js';
 import { register as registerDaneVerify } from './commands/dane-verify.js';
 import { register as registerTlsaRecord } from './commands/tlsa-record.js';
 import { register as registerTlsa } from './commands/tlsa.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride(usageExit);
   registerQuery(program);
   registerServe(program);
+  registerCheckConfig(program);
   registerDaneVerify(program);
   registerTlsaRecord(program);
   registerTlsa(program);

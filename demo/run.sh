@@ -2,7 +2,7 @@
 # demo/run.sh [--once] — daneel end to end on one machine, in one command (needs root: NSD binds port 53).
 #
 #  1. installs what is missing (apt: nsd ldnsutils bind9-dnsutils openssl, with a policy-rc.d guard so Debian
-#     does not start the daemons; `npm ci` when node_modules is missing);
+#     does not start the daemons; Node.js 24 via tools/node24.sh; `npm ci` when node_modules is missing; the build);
 #  2. signs a private hierarchy with ldns: the root `.`, the TLD `fr.` and the IoT zone `example.fr.` with
 #     TLSA records for `_443._tcp.js.example.fr` and `ns._device.example.fr`, and one record altered after signing;
 #  3. serves each zone with its own NSD on ${DEMO_NET:-127.53.0}.1/.2/.3 port 53 (foreground, PIDs recorded);
@@ -73,7 +73,11 @@ install_missing() {
     [ "$guard" -eq 1 ] && rm -f /usr/sbin/policy-rc.d
     if [ -d /run/systemd/system ]; then systemctl disable --now nsd 2>/dev/null || true; fi
   fi
-  if [ ! -d "$REPO/node_modules" ]; then say "npm ci"; (cd "$REPO" && npm ci); fi
+  # Node.js >= 24: the official binary from the npm registry when the PATH has an older one (tools/node24.sh).
+  PATH="$("$REPO/tools/node24.sh"):$PATH"; export PATH
+  if [ ! -d "$REPO/node_modules" ]; then say "npm ci"; (cd "$REPO" && npm ci --no-audit --no-fund); fi
+  # daneel runs compiled JavaScript: build dist/ (incremental, quick when nothing changed).
+  (cd "$REPO" && npm run build >/dev/null)
 }
 
 port_in_use() { # proto addr port

@@ -21,9 +21,10 @@ import { buildQuery, DEFAULT_UDP_SIZE, randomId } from './wire/query.js';
 import { TransportError } from './transport/transport.js';
 import { WorkBudget } from './dnssec/budget.js';
 import { bogus, EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js';
-import { validateZoneKeys, type ZoneKeys } from './dnssec/zone-keys.js';
-import { validateDelegation, type Delegation } from './dnssec/delegation.js';
-import { BogusRetry } from './iterator/bogus-retry.js';
+import type { Delegation } from './dnssec/delegation.js';
+import { BogusRetry } from './dnssec/bogus-retry.js';
+import type { ZoneKeys } from './dnssec/zone-keys.js';
+import { asBogus, ChainOfTrust, RequestKeyStore, type LookupAnswer } from './dnssec/chain.js';
 import { validateResponse } from './dnssec/response.js';
 import { scrubResponse } from './iterator/scrub.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
@@ -75,7 +76,8 @@ interface Request {
   signal?: AbortSignal;
   /** Zones entered in this request, keyed by mode (validated or not) and name. */
   zones: Map<string, ZoneState>;
-  keys: Map<string, Promise<ZoneKeys>>;
+  /** The chain of trust over this request's budget and key store (DNSKEY sets fetched once per request). */
+  chain: ChainOfTrust;
   /** NS names whose addresses were already looked up in this request. */
   gluelessTried: Set<string>;
 }
@@ -114,13 +116,22 @@ class IterativeResolver implements Resolver {
   }
 
   async resolve(name: Name, type: number, opts: ResolveOptions = {}): Promise<ResolveResult> {
+    const budget = new WorkBudget(this.config.workLimits);
     const req: Request = {
-      budget: new WorkBudget(this.config.workLimits),
+      budget,
       queries: 0,
       deadlineMs: this.config.clock.now() + this.config.limits.requestTimeoutMs,
       zones: new Map(),
-      keys: new Map(),
       gluelessTried: new Set(),
+      chain: new ChainOfTrust({
+        anchors: this.config.trustAnchors,
+        lookup: (n, t, avoid) => this.askZone(req, n, t, avoid),
+        keys: new RequestKeyStore(),
+        policy: this.config.policy,
+        budget,
+        now: () => this.nowSeconds(),
+        onKeys: (k) => this.log?.debug({ zone: k.zone.toString(), status: k.verdict.status, reason: k.verdict.reason }, 'zone keys'),
+      }),
     };
     if (opts.signal) req.signal = opts.signal;
     const cd = opts.cd === true;
@@ -289,7 +300,7 @@ class IterativeResolver implements Resolver {
       const status = parentKeys.verdict.status === 'insecure' ? 'insecure' : 'bogus';
       return { zone, servers, security: status, verdict: parentKeys.verdict };
     }
-    let d = validateDelegation({ child: zone, parent: parentKeys, answer: [], authority: ref.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
+    let d = req.chain.delegation(parentKeys, zone, { answer: [], authority: ref.authority });
     // A referral that says nothing about DS, or whose DS did not validate (one bad parent server), is checked
     // again with a DS query to the parent's servers (RFC 4035 §5.2, §3.1.4.1).
     if (d.kind === 'bogus') d = await this.askDs(req, parent, parentKeys, zone) ?? d;
@@ -308,50 +319,22 @@ class IterativeResolver implements Resolver {
         if (e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
         throw e;
       }
-      const d = validateDelegation({ child, parent: parentKeys, answer: reply.msg.answer, authority: reply.msg.authority, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
+      const d = req.chain.delegation(parentKeys, child, { answer: reply.msg.answer, authority: reply.msg.authority });
       if (d.kind !== 'bogus' || !retry.again(reply.address, d)) return d;
     }
   }
 
-  /** The zone's validated DNSKEY set, fetched once per request (RFC 4035 §5.2). */
+  /** The zone's validated DNSKEY set through the chain of trust (RFC 4035 §5.2), fetched once per key store. */
   private zoneKeys(req: Request, zone: ZoneState): Promise<ZoneKeys> {
-    const known = req.keys.get(zone.zone.key);
-    if (known) return known;
-    const pending = this.fetchZoneKeys(req, zone);
-    req.keys.set(zone.zone.key, pending);
-    return pending;
+    return req.chain.zoneKeys(zone.zone, { ...(zone.ds ? { ds: zone.ds } : {}), ...(zone.anchors ? { anchors: zone.anchors } : {}) });
   }
 
-  private async fetchZoneKeys(req: Request, zone: ZoneState): Promise<ZoneKeys> {
-    const retry = new BogusRetry<ZoneKeys>();
-    for (;;) {
-      let reply: Reply;
-      try {
-        reply = await this.exchange(req, zone, { name: zone.zone, type: T.DNSKEY, minimised: false }, 0, retry.avoid);
-      } catch (e) {
-        if (retry.last && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
-        throw e;
-      }
-      const keys = this.zoneKeysFrom(req, zone, reply);
-      if (keys.verdict.status !== 'bogus' || !retry.again(reply.address, keys)) return keys;
-    }
-  }
-
-  private zoneKeysFrom(req: Request, zone: ZoneState, reply: Reply): ZoneKeys {
-    const answer = reply.msg.answer.filter((rr) => rr.name.equals(zone.zone));
-    const input = {
-      zone: zone.zone,
-      dnskeys: answer.filter((rr) => rr.type === T.DNSKEY),
-      rrsigs: answer.filter((rr) => rr.type === T.RRSIG && coveredType(rr) === T.DNSKEY),
-      now: this.nowSeconds(),
-      policy: this.config.policy,
-      budget: req.budget,
-      ...(zone.ds ? { ds: zone.ds } : {}),
-      ...(zone.anchors ? { anchors: zone.anchors } : {}),
-    };
-    const keys = validateZoneKeys(input);
-    this.log?.debug({ zone: zone.zone.toString(), status: keys.verdict.status, reason: keys.verdict.reason }, 'zone keys');
-    return keys;
+  /** The chain's lookup for the iterative driver: DNSKEY (or any question at a zone apex) from that zone's servers. */
+  private async askZone(req: Request, name: Name, type: number, avoid?: ReadonlySet<string>): Promise<LookupAnswer> {
+    const zone = req.zones.get(`v|${name.key}`);
+    if (!zone) throw new Error(`no servers known for zone ${name} (asked ${type})`);
+    const reply = await this.exchange(req, zone, { name, type, minimised: false }, 0, avoid);
+    return { rcode: reply.msg.rcode, answer: reply.msg.answer, authority: reply.msg.authority, source: reply.address };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -369,7 +352,7 @@ class IterativeResolver implements Resolver {
     if (zone.security !== 'secure') return step;
     const keys = await this.zoneKeys(req, zone);
     if (keys.verdict.status !== 'secure') {
-      step.verdict = keys.verdict.status === 'insecure' ? keys.verdict : bogusFrom(keys.verdict);
+      step.verdict = keys.verdict.status === 'insecure' ? keys.verdict : asBogus(keys.verdict);
       return step;
     }
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
@@ -434,6 +417,8 @@ class IterativeResolver implements Resolver {
       if (typeof raw === 'string') {
         if (raw.startsWith('timeout')) timedOut.add(address);
         problems.push(`${address}: ${raw}`);
+        // One line per upstream failure (operators look for unreachable or broken servers here).
+        this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: raw }, 'upstream failure');
         continue;
       }
       let reply: Reply;
@@ -442,6 +427,7 @@ class IterativeResolver implements Resolver {
         reply = { address, raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
+        this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: 'malformed records' }, 'upstream failure');
         continue;
       }
       const kind = reply.classified.kind;
@@ -554,10 +540,6 @@ function keepInResult(rr: RR, negative: boolean): boolean {
   const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
   if (type === T.NSEC || type === T.NSEC3) return true;
   return negative && type === T.SOA;
-}
-
-function bogusFrom(v: Verdict): Verdict {
-  return v.status === 'bogus' ? v : bogus(v.reason, v.ede ?? EDE.DNSSEC_BOGUS, v.id);
 }
 
 /** Root servers from a priming reply: NS names of the answer with their addresses (RFC 8109 §3.3). */

@@ -24,6 +24,8 @@ export interface QueryContext {
   protocol: 'udp' | 'tcp' | 'https';
   /** Cancelled when the server closes or the client goes away. */
   signal?: AbortSignal;
+  /** Called with every resolution's result (query log, validation-failure log). */
+  onResult?: (question: Question, result: ResolveResult) => void;
   /** Called when a query fails inside the resolver (a bug or an operational error), for logging. */
   onError?: (err: unknown, question: Question) => void;
 }
@@ -50,7 +52,7 @@ export function responseTo(query: Message, rcode: number): Message {
   return response;
 }
 
-function withExtendedError(response: Message, infoCode: number, text: string): Message {
+export function withExtendedError(response: Message, infoCode: number, text: string): Message {
   // RFC 8914 §3: EDE rides in the OPT record, so only a query that had EDNS can receive it.
   if (response.edns) response.edns = { ...response.edns, options: [...response.edns.options, encodeEde({ infoCode, extraText: text })] };
   return response;
@@ -117,6 +119,7 @@ export async function handleQuery(query: Message, resolver: Resolver, ctx: Query
   try {
     const opts = ctx.signal ? { cd: query.flags.cd, signal: ctx.signal } : { cd: query.flags.cd };
     const result = await resolver.resolve(question.name, question.type, opts);
+    ctx.onResult?.(question, result);
     return buildAnswer(query, result);
   } catch (err) {
     ctx.onError?.(err, question);

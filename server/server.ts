@@ -17,11 +17,16 @@ import { formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
 import { UdpListener, type ListenerDeps } from './udp-listener.js';
 import { ConnectionCounter, TcpListener } from './tcp-listener.js';
+import { LOOPBACK_ONLY } from './admission.js';
+import type { ClientPolicy } from './admission.js';
 
 export interface DnsServerOptions {
   listen: ListenAddress[];
   limits?: Partial<ServerLimits>;
   logger?: Logger;
+  /** Access control and rate limit; default: loopback clients only, no rate limit. */
+  policy?: ClientPolicy;
+  onResult?: ListenerDeps['onResult'];
 }
 
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
@@ -34,11 +39,28 @@ export class DnsServer {
   private readonly logger: Logger;
   private readonly abort = new AbortController();
   private listeners: Array<UdpListener | TcpListener> = [];
+  /** One object shared by all listeners: reconfigure() replaces its resolver and policy in place. */
+  private readonly deps: ListenerDeps;
 
-  constructor(private readonly resolver: Resolver, private readonly opts: DnsServerOptions) {
+  constructor(resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
     this.gate = new RequestGate(this.limits.maxConcurrentRequests);
     this.logger = opts.logger ?? silentLogger;
+    this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    if (opts.onResult) this.deps.onResult = opts.onResult;
+  }
+
+  get policy(): ClientPolicy {
+    return this.deps.policy;
+  }
+
+  /**
+   * Reload: later queries use the new resolver and/or policy; queries in flight finish on the old resolver.
+   * Listen addresses and limits are fixed for the life of the server.
+   */
+  reconfigure(next: { resolver?: Resolver; policy?: ClientPolicy }): void {
+    if (next.resolver) this.deps.resolver = next.resolver;
+    if (next.policy) this.deps.policy = next.policy;
   }
 
   /**
@@ -46,7 +68,7 @@ export class DnsServer {
    * Returns the bound addresses; on any failure, closes what was opened and rethrows.
    */
   async start(): Promise<ListenAddress[]> {
-    const deps = { resolver: this.resolver, gate: this.gate, logger: this.logger, signal: this.abort.signal };
+    const deps = this.deps;
     const bound: ListenAddress[] = [];
     try {
       for (const where of this.opts.listen) {

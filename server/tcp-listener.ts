@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { FrameReader, frame } from '../resolver/transport/tcp.js';
-import { answerWire } from './wire.js';
+import { answerWire, turnAway } from './wire.js';
 import type { ListenerDeps } from './udp-listener.js';
 import type { ServerLimits } from './limits.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
@@ -40,6 +40,11 @@ export class TcpListener {
   }
 
   private onConnection(conn: net.Socket): void {
+    // Dropped clients get no connection at all; refused ones get REFUSED per query (below).
+    if (this.deps.policy.acl.decide(conn.remoteAddress ?? '') === 'drop') {
+      conn.destroy();
+      return;
+    }
     if (this.deps.signal.aborted || this.counter.open >= this.limits.maxTcpConnections) {
       this.counter.refused++;
       this.deps.logger.debug({ client: conn.remoteAddress }, 'TCP connection limit reached: closed');
@@ -69,14 +74,25 @@ export class TcpListener {
 
   private async answer(conn: net.Socket, query: Uint8Array): Promise<void> {
     const { gate, logger } = this.deps;
+    const client = conn.remoteAddress ?? '';
+    const admission = this.deps.policy.admit(client, 'tcp');
+    if (admission !== 'answer') {
+      logger.debug({ client, admission }, 'TCP query turned away');
+      const reply = admission === 'drop' ? undefined : turnAway(query, admission, 'tcp');
+      if (reply && !conn.destroyed && conn.writable) conn.write(frame(reply));
+      else conn.destroy();
+      return;
+    }
     if (!gate.tryEnter()) {
       logger.debug({ client: conn.remoteAddress }, 'request limit reached: TCP query dropped');
       return;
     }
     try {
+      const onResult = this.deps.onResult?.(client, 'tcp');
       const reply = await answerWire(query, this.deps.resolver, {
         protocol: 'tcp',
         signal: this.deps.signal,
+        ...(onResult ? { onResult } : {}),
         onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
       });
       if (reply && !conn.destroyed && conn.writable) conn.write(frame(reply));

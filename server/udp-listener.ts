@@ -2,17 +2,23 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { Resolver } from '../resolver/api.js';
-import { answerWire } from './wire.js';
+import { answerWire, turnAway } from './wire.js';
+import type { ClientPolicy } from './admission.js';
+import type { QueryContext } from './handler.js';
 import type { RequestGate } from './gate.js';
 import type { Logger } from './logger.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
 
+/** Shared by every listener of a server; `resolver` and `policy` are replaced in place on reload. */
 export interface ListenerDeps {
   resolver: Resolver;
+  policy: ClientPolicy;
   gate: RequestGate;
   logger: Logger;
   signal: AbortSignal;
+  /** Per-query logging (query log, validation failures), given the client's address. */
+  onResult?: (client: string, protocol: 'udp' | 'tcp') => QueryContext['onResult'];
 }
 
 export class UdpListener {
@@ -38,14 +44,22 @@ export class UdpListener {
   private onDatagram(msg: Buffer, rinfo: dgram.RemoteInfo): void {
     const { gate, logger } = this.deps;
     if (this.deps.signal.aborted) return;
+    const admission = this.deps.policy.admit(rinfo.address, 'udp');
+    if (admission !== 'answer') {
+      logger.debug({ client: rinfo.address, admission }, 'UDP query turned away');
+      if (admission !== 'drop') void this.send(turnAway(msg, admission, 'udp'), rinfo);
+      return;
+    }
     if (!gate.tryEnter()) {
       logger.debug({ client: rinfo.address }, 'request limit reached: UDP query dropped');
       return;
     }
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
+    const onResult = this.deps.onResult?.(rinfo.address, 'udp');
     answerWire(bytes, this.deps.resolver, {
       protocol: 'udp',
       signal: this.deps.signal,
+      ...(onResult ? { onResult } : {}),
       onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
     })
       .then((reply) => this.send(reply, rinfo))

@@ -8,7 +8,8 @@ import type { Resolver } from '../resolver/api.js';
 import { decodeMessage, encodeMessage } from '../resolver/wire/message.js';
 import { RCODE } from '../resolver/wire/types.js';
 import type { Message } from '../resolver/wire/types.js';
-import { handleQuery, responseTo } from './handler.js';
+import { handleQuery, responseTo, withExtendedError } from './handler.js';
+import { EDE } from '../resolver/dnssec/verdict.js';
 import type { QueryContext } from './handler.js';
 import { CLASSIC_UDP_SIZE, SERVER_UDP_SIZE } from './limits.js';
 
@@ -40,6 +41,30 @@ export function encodeResponse(response: Message, maxSize: number): Uint8Array {
     delete bare.edns;
     return encodeMessage(bare, { maxSize });
   }
+}
+
+/**
+ * The reply to a client the policy turned away, without resolving: REFUSED with EDE 18 Prohibited
+ * (RFC 8914 §4.19, "an unauthorized client"), or for the rate-limit slip an empty reply with TC=1 (no larger
+ * than the query, so it amplifies nothing). Undefined when nothing should be sent.
+ */
+export function turnAway(bytes: Uint8Array, how: 'refuse' | 'rate-refuse' | 'truncate', protocol: 'udp' | 'tcp'): Uint8Array | undefined {
+  if (bytes.length < HEADER_LENGTH || (bytes[2]! & 0x80) !== 0) return undefined;
+  let query: Message;
+  try {
+    query = decodeMessage(bytes);
+  } catch {
+    return formErr(bytes);
+  }
+  const maxSize = protocol === 'udp' ? udpReplyLimit(query) : MAX_TCP_MESSAGE;
+  if (how === 'truncate') {
+    const bare = responseTo(query, RCODE.NOERROR);
+    bare.flags.tc = true;
+    delete bare.edns;
+    return encodeResponse(bare, maxSize);
+  }
+  const text = how === 'refuse' ? 'client not allowed by access-control' : 'client rate limited';
+  return encodeResponse(withExtendedError(responseTo(query, RCODE.REFUSED), EDE.PROHIBITED, text), maxSize);
 }
 
 /**

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the tests and the demo need on a fresh Debian 12 (as root): the real DNS software daneel is
 # tested against, and the npm packages. Debian starts daemons on install; a temporary policy-rc.d stops that
-# (they would grab port 53 and query the public root), see shared TESTING-NOTES.
+# (they would grab port 53 and query the public root), see shared TESTING-NOTES. Source it to keep the PATH
+# with Node.js 24 (.ci/run does); run it alone to install only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 python3-dnspython faketime gcc)
+PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 dnsperf pdns-recursor python3-dnspython faketime gcc)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -21,11 +22,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 # If systemd runs on this machine, keep the packaged daemons off port 53.
 if [ -d /run/systemd/system ]; then
-  for s in unbound named bind9 nsd knot; do systemctl disable --now "$s" >/dev/null 2>&1 || true; done
+  for s in unbound named bind9 nsd knot pdns-recursor; do systemctl disable --now "$s" >/dev/null 2>&1 || true; done
 fi
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then echo "install-deps: Node.js >= 20 is required (found ${node_major})" >&2; exit 1; fi
+# Node.js >= 24 (tools/node24.sh fetches the official binary from the npm registry when the PATH has an older one).
+PATH="$(tools/node24.sh):$PATH"
+export PATH
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+npm run build

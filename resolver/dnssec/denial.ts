@@ -15,7 +15,7 @@ import {
   Nsec3Hasher, proveNoDsNsec3, proveNodataNsec3, proveNxdomainNsec3, proveWildcardNsec3, toNsec3Record, type Nsec3Record,
 } from './nsec3.js';
 import { NSEC3_HASH_SHA1 } from './nsec3-hash.js';
-import { NSEC3_OPT_OUT } from './records.js';
+import { NSEC3_OPT_OUT } from '../wire/dnssec-rdata.js';
 import { toHex } from '../wire/encoding.js';
 
 /** The verified, usable denial records of one zone found in a response. */

@@ -4,7 +4,7 @@
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
-import { decodeDs } from './records.js';
+import { decodeDs } from '../wire/dnssec-rdata.js';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy.js';
 import { dsDigestOf, isSupportedDigest } from './algorithms.js';
 import { keyTag } from './keytag.js';

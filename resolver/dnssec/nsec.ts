@@ -8,7 +8,7 @@
  */
 import { Name } from '../wire/name.js';
 import { T } from '../wire/types.js';
-import { decodeNsec, type TypeBitmap } from './records.js';
+import { decodeNsec, type TypeBitmap } from '../wire/dnssec-rdata.js';
 import { bogus, EDE, insecure, secure, type Verdict } from './verdict.js';
 import type { RrsetGroup } from './rrsets.js';
 

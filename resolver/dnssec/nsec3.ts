@@ -12,7 +12,7 @@ import type { Name } from '../wire/name.js';
 import { T } from '../wire/types.js';
 import { compareBytes } from '../wire/canonical.js';
 import { fromBase32Hex } from '../wire/encoding.js';
-import { decodeNsec3, NSEC3_OPT_OUT, type Nsec3 } from './records.js';
+import { decodeNsec3, NSEC3_OPT_OUT, type Nsec3 } from '../wire/dnssec-rdata.js';
 import { bogus, EDE, insecure, secure, type Verdict } from './verdict.js';
 import type { WorkBudget } from './budget.js';
 import { nsec3Hash } from './nsec3-hash.js';

@@ -13,7 +13,7 @@ import { WireError } from '../wire/errors.js';
 import type { Name } from '../wire/name.js';
 import type { RR } from '../wire/types.js';
 import { canonicalRdataSet, lowerWire } from '../wire/canonical.js';
-import type { RrsigFixedFields } from './records.js';
+import type { RrsigFixedFields } from '../wire/dnssec-rdata.js';
 
 /** An RRset in canonical form and order, ready to be framed under any RRSIG. */
 export interface CanonicalRrset {

@@ -12,7 +12,7 @@
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
 import { WireError } from '../wire/errors.js';
-import { DNSKEY_REVOKE, DNSKEY_ZONE } from './records.js';
+import { DNSKEY_REVOKE, DNSKEY_ZONE } from '../wire/dnssec-rdata.js';
 import { EDE, bogus, insecure, type Verdict } from './verdict.js';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy.js';
 import { WorkBudget } from './budget.js';

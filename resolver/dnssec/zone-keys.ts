@@ -11,7 +11,7 @@ import { T, type RR } from '../wire/types.js';
 import { bogus, EDE, indeterminate, insecure, secure, type Verdict } from './verdict.js';
 import type { ValidationPolicy } from './policy.js';
 import type { WorkBudget } from './budget.js';
-import { DNSKEY_ZONE, decodeDs, type Ds } from './records.js';
+import { DNSKEY_ZONE, decodeDs, type Ds } from '../wire/dnssec-rdata.js';
 import { isSupportedAlgorithm } from './algorithms.js';
 import { dsDigest, isSupportedDigest } from './ds.js';
 import { keyTag } from './keytag.js';

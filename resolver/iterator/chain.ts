@@ -6,7 +6,7 @@
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
 import { rdataName, substituteSuffix } from './records.js';
-import { decodeRrsig } from '../dnssec/records.js';
+import { decodeRrsig } from '../wire/dnssec-rdata.js';
 
 export interface ChainLink {
   /** The name this link starts from. */

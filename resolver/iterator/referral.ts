@@ -5,7 +5,7 @@
 import type { Name } from '../wire/name.js';
 import { T, type Message, type RR } from '../wire/types.js';
 import { addressOf, rdataName } from './records.js';
-import { decodeRrsig } from '../dnssec/records.js';
+import { decodeRrsig } from '../wire/dnssec-rdata.js';
 
 export interface NameServer {
   name: Name;

@@ -1,4 +1,4 @@
-/** Bounds-checked readers shared by every RDATA decoder (wire/rdata.ts and dnssec/records.ts). */
+/** Bounds-checked readers shared by every RDATA decoder (wire/rdata.ts and wire/dnssec-rdata.ts). */
 import { Name } from './name.js';
 import { WireError } from './errors.js';
 

@@ -9,7 +9,7 @@
 import { Name } from './name.js';
 import { T } from './types.js';
 import { fromBase64, fromHex, fromBase32Hex } from './encoding.js';
-import { TypeBitmap } from '../dnssec/records.js';
+import { TypeBitmap } from './dnssec-rdata.js';
 
 /** One token of an entry: `text` has escapes kept verbatim; `quoted` when it came from "…". */
 export interface ZoneToken {

@@ -7,7 +7,7 @@ import { WireError } from './errors.js';
 import { rdataAtLeast, rdataView, readRdataName } from './rdata-read.js';
 import { T, typeName } from './types.js';
 import { toBase32Hex, toBase64, toHex } from './encoding.js';
-import { decodeDnskey, decodeDs, decodeNsec, decodeNsec3, decodeNsec3Param, decodeRrsig } from '../dnssec/records.js';
+import { decodeDnskey, decodeDs, decodeNsec, decodeNsec3, decodeNsec3Param, decodeRrsig } from './dnssec-rdata.js';
 
 /** One field of an RDATA layout: a domain name, a fixed run of octets, or <character-string>s. */
 export type RdataField = { kind: 'name' } | { kind: 'fixed'; length: number } | { kind: 'strings'; count: number };

@@ -8,10 +8,11 @@
  * harness cannot run. Listed scenarios that now pass are reported so the list can shrink. Needs root (rplrun
  * runs each scenario in its own network namespace).
  *
+ * Builds dist/ first (bin/daneel.js runs it) and runs it with the Node.js that runs this script (>= 24).
  * Options: --filter GLOBS (passed to rplrun), --jobs N (default 2), --logdir DIR, --corpus DIR.
  * CONFORMANCE_DIR overrides the harness folder (default: ../shared/conformance next to the repository).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,8 +59,11 @@ async function main(args: string[]): Promise<number> {
   }
   const expected = readExpected(readFileSync(LIST, 'utf8'));
   const corpus = option(args, '--corpus') ?? join(harness, 'deckard/sets/resolver');
+  // bin/daneel.js runs the compiled dist/ (Node.js >= 24): build it, and run it with the node running this script.
+  const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: REPO, stdio: 'inherit' });
+  if (build.status !== 0) { process.stderr.write('conformance: npm run build failed\n'); return 1; }
   const daneel = join(REPO, 'bin/daneel.js');
-  const cmd = `node ${daneel} serve --listen {listen_addr}:{listen_port} --root-hints {root_hints_file} `
+  const cmd = `${process.execPath} ${daneel} serve --listen {listen_addr}:{listen_port} --root-hints {root_hints_file} `
     + '--trust-anchor {trust_anchor_file} --qname-minimisation {qname_minimisation} --do-ip6 {do_ip6}';
   const rplArgs = [corpus, '--resolver', 'generic', '--jobs', option(args, '--jobs') ?? DEFAULT_JOBS, '--cmd', cmd];
   for (const name of ['--filter', '--logdir']) {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Name } from '../../resolver/wire/name.js';
 import { T, type RR } from '../../resolver/wire/types.js';
 import { parseZone } from '../../resolver/wire/zonefile.js';
-import { decodeRrsig } from '../../resolver/dnssec/records.js';
+import { decodeRrsig } from '../../resolver/wire/dnssec-rdata.js';
 import { groupRrsets, type RrsetGroup } from '../../resolver/dnssec/rrsets.js';
 import { verifyRrset } from '../../resolver/dnssec/verify.js';
 import { dsMatchesDnskey } from '../../resolver/dnssec/ds.js';

@@ -48,7 +48,7 @@ export const rdata = {
     Uint8Array.from([usage, selector, mtype, ...Buffer.from(hex, 'hex')]),
 };
 
-/** Type bit map (RFC 4034 §4.1.2), written here independently of resolver/dnssec/records.ts. */
+/** Type bit map (RFC 4034 §4.1.2), written here independently of resolver/wire/dnssec-rdata.ts. */
 export function typeBitmap(types: Iterable<number>): Uint8Array {
   const sorted = [...new Set(types)].sort((a, b) => a - b);
   const out: number[] = [];

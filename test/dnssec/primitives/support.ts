@@ -8,7 +8,7 @@ import { Name } from '../../../resolver/wire/name.js';
 import { CLASS_IN, T, type RR } from '../../../resolver/wire/types.js';
 import { keyTag } from '../../../resolver/dnssec/keytag.js';
 import { signedData } from '../../../resolver/dnssec/signed-data.js';
-import type { RrsigFixedFields } from '../../../resolver/dnssec/records.js';
+import type { RrsigFixedFields } from '../../../resolver/wire/dnssec-rdata.js';
 
 export const n = (text: string): Name => Name.parse(text.endsWith('.') ? text : `${text}.`);
 

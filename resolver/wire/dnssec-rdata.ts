@@ -2,9 +2,9 @@
  * Typed views of DNSSEC RDATA (RFC 4034 §2–§5, RFC 5155 §3–§4), decoded from the exact wire bytes.
  * The raw bytes stay in the RR; these views are for logic, never for re-encoding what a signature covers.
  */
-import type { Name } from '../wire/name.js';
-import { WireError } from '../wire/errors.js';
-import { rdataAtLeast, rdataView, readRdataName } from '../wire/rdata-read.js';
+import type { Name } from './name.js';
+import { WireError } from './errors.js';
+import { rdataAtLeast, rdataView, readRdataName } from './rdata-read.js';
 
 export interface Dnskey {
   flags: number;

@@ -1,0 +1,128 @@
+/**
+ * A running `daneel serve`: the resolver stack, the DNS server and the logger, built from DaneelOptions, with
+ * reload (SIGHUP) and stop (SIGTERM) as methods so that tests and the signal handlers share one code path.
+ *
+ * Reload re-reads the configuration file (the command-line flags still override it), and applies what it can
+ * to the long-lived parts without rebuilding them: a new iterative resolver (hints, anchors, switches, limits)
+ * is swapped in under the same front (SwappableResolver), so layers above it — the answer cache when present —
+ * keep their contents; the client policy (ACL, rate limit) and the log level and query log are replaced.
+ * Components that need the new options register a ReloadHook. A configuration that fails validation, or whose
+ * hint or anchor files cannot be read, is refused with a log line and the running one stays.
+ * Listen addresses and server limits need a restart (as in Unbound and Knot Resolver): a change is logged.
+ */
+import type { Logger as PinoLogger } from 'pino';
+import { createResolver } from '../../resolver/resolve.js';
+import { SwappableResolver } from '../../resolver/swappable.js';
+import { DnsServer } from '../../server/server.js';
+import { ClientPolicy } from '../../server/admission.js';
+import { formatListenAddress } from '../../server/listen-address.js';
+import type { ListenAddress } from '../../server/listen-address.js';
+import type { Resolver } from '../../resolver/api.js';
+import { NO_ANCHOR_WARNING, resolverConfig } from '../config.js';
+import { buildOptions } from '../options/options.js';
+import type { DaneelOptions } from '../options/options.js';
+import { queryObserver } from './query-log.js';
+
+/** A long-lived component told about a new configuration on reload (after validation), keeping its state. */
+export type ReloadHook = (options: DaneelOptions) => void;
+
+export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error: string };
+
+function makeResolver(options: DaneelOptions, logger: PinoLogger): { resolver: Resolver; anchors: number; builtinHints: boolean } {
+  const config = resolverConfig(options);
+  return { resolver: createResolver({ ...config, logger }), anchors: config.trustAnchors.length, builtinHints: config.builtinHints };
+}
+
+function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {
+  const policy = new ClientPolicy(options.accessControl, options.rateLimit);
+  for (const open of policy.acl.openPrefixes()) {
+    logger.warn({ prefix: open }, 'access-control allows every address of a family: this is an open resolver (RFC 5358)');
+  }
+  return policy;
+}
+
+const sameList = (a: ListenAddress[], b: ListenAddress[]): boolean =>
+  a.map(formatListenAddress).join(',') === b.map(formatListenAddress).join(',');
+
+export class ServeRuntime {
+  private readonly hooks: ReloadHook[] = [];
+
+  private constructor(
+    public options: DaneelOptions,
+    private readonly flags: Record<string, unknown>,
+    readonly logger: PinoLogger,
+    readonly front: SwappableResolver,
+    readonly server: DnsServer,
+    readonly bound: ListenAddress[],
+  ) {}
+
+  /** Builds everything and binds the listeners. Throws UsageError/ConfigError (exit 64) or ServerError (exit 1). */
+  static async start(options: DaneelOptions, flags: Record<string, unknown>, logger: PinoLogger): Promise<ServeRuntime> {
+    const made = makeResolver(options, logger);
+    if (made.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
+    if (made.anchors === 0) logger.warn({}, NO_ANCHOR_WARNING);
+    const front = new SwappableResolver(made.resolver);
+    let current = options;
+    const server = new DnsServer(front, {
+      listen: options.listen,
+      limits: options.limits.server,
+      logger,
+      policy: makePolicy(options, logger),
+      onResult: queryObserver(logger, () => current.log.queryLog),
+    });
+    let bound: ListenAddress[];
+    try {
+      bound = await server.start();
+    } catch (err) {
+      await front.close();
+      throw err;
+    }
+    const runtime = new ServeRuntime(options, flags, logger, front, server, bound);
+    runtime.onReload((o) => { current = o; });
+    logger.info({ anchors: made.anchors, listen: bound.map(formatListenAddress), config: options.configFile }, 'daneel serving');
+    return runtime;
+  }
+
+  onReload(hook: ReloadHook): void {
+    this.hooks.push(hook);
+  }
+
+  /** SIGHUP: re-reads the file and applies it; on any error keeps the running configuration. */
+  reload(): ReloadOutcome {
+    let next: DaneelOptions;
+    let made: ReturnType<typeof makeResolver>;
+    let policy: ClientPolicy;
+    try {
+      next = buildOptions(this.options.configFile, this.flags);
+      made = makeResolver(next, this.logger);
+      policy = makePolicy(next, this.logger);
+    } catch (err) {
+      const error = (err as Error).message;
+      this.logger.error({ config: this.options.configFile, error }, 'configuration reload refused; the running configuration stays');
+      return { ok: false, error };
+    }
+    const old = this.options;
+    if (!sameList(old.listen, next.listen) || !sameList(old.http.listen, next.http.listen)) {
+      this.logger.warn({}, 'listen addresses changed: they take effect on restart');
+    }
+    if (JSON.stringify(old.limits.server) !== JSON.stringify(next.limits.server)) {
+      this.logger.warn({}, 'server limits changed: they take effect on restart');
+    }
+    next = { ...next, listen: old.listen, http: { ...next.http, listen: old.http.listen }, limits: { ...next.limits, server: old.limits.server } };
+    this.front.swap(made.resolver);
+    this.server.reconfigure({ policy });
+    this.logger.level = next.log.level;
+    this.options = next;
+    for (const hook of this.hooks) hook(next);
+    const changed = Object.keys(next).filter((k) => JSON.stringify(next[k as keyof DaneelOptions]) !== JSON.stringify(old[k as keyof DaneelOptions]));
+    this.logger.info({ config: next.configFile, changed, anchors: made.anchors }, 'configuration reloaded');
+    return { ok: true, changed };
+  }
+
+  /** SIGTERM: stops taking queries, lets those in flight finish (up to limits.close-grace-ms), closes everything. */
+  async stop(): Promise<void> {
+    await this.server.close();
+    await this.front.close();
+    this.logger.flush();
+  }
+}
