@@ -105,9 +105,11 @@ export class DnsServer {
     }
   }
 
-  /** Stops taking queries, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
+  /** Stops taking queries and TCP connections, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
   async close(): Promise<void> {
     this.gate.closing = true;
+    // No new TCP connections while the queries in flight drain (UDP queries are refused by the gate).
+    for (const l of this.listeners) if (l instanceof TcpListener) void l.stopAccepting();
     await this.gate.idle(this.limits.closeGraceMs);
     this.abort.abort();
     await this.closeListeners();

@@ -103,12 +103,20 @@ export class TcpListener {
     }
   }
 
-  /** Stops accepting, ends idle connections and closes the listener. */
-  async close(): Promise<void> {
+  private closed: Promise<void> | undefined;
+
+  /** Stops accepting connections (SIGTERM drain); open connections keep being served. */
+  stopAccepting(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    if (server) this.closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    return this.closed ?? Promise.resolve();
+  }
+
+  /** Stops accepting, ends idle connections and closes the listener. */
+  async close(): Promise<void> {
+    const closed = this.stopAccepting();
     for (const conn of this.connections) conn.end();
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Connections that do not finish their goodbye promptly are cut.
     const timer = setTimeout(() => { for (const conn of this.connections) conn.destroy(); }, 500);
     await closed;

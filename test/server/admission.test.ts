@@ -85,6 +85,24 @@ describe('DnsServer client policy', () => {
   });
 });
 
+describe('DnsServer.close (SIGTERM drain)', () => {
+  it('answers the query in flight, while new TCP connections and UDP queries are turned away', async () => {
+    const slow = new FakeResolver().on('www.example.', 'A', { answer: [rr('www.example. 300 IN A 192.0.2.9')], verdict: secure('ok'), delayMs: 400 });
+    const server = new DnsServer(slow, { listen: [parseListenAddress('127.0.0.1:0')] });
+    const [at] = await server.start();
+    const inFlight = ask(at!, true);
+    while (server.gate.inFlight === 0) await new Promise((r) => setTimeout(r, 10));
+    const closing = server.close();
+    // The listening socket is closed at once: the kernel refuses the connection (not a timeout).
+    await expect(ask(at!, true)).rejects.toMatchObject({ code: 'REFUSED' });
+    await expect(ask(at!, false)).rejects.toBeInstanceOf(TransportError);
+    const answered = await inFlight;
+    expect(answered.rcode).toBe(RCODE.NOERROR);
+    expect(answered.answer[0]?.rdata).toEqual(new Uint8Array([192, 0, 2, 9]));
+    await closing;
+  });
+});
+
 describe('SwappableResolver', () => {
   it('closes the old resolver once its requests in flight are done, not before', async () => {
     let closed = 0;
