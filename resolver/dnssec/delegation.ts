@@ -69,4 +69,3 @@ function check(i: DelegationInput): Delegation {
   }
   return { kind: 'bogus', verdict: { ...proof.verdict, reason: `no DS for ${child.toString()} and no proof of its absence: ${proof.verdict.reason}` } };
 }
-
