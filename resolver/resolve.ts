@@ -80,6 +80,8 @@ interface Request {
   chain: ChainOfTrust;
   /** NS names whose addresses were already looked up in this request. */
   gluelessTried: Set<string>;
+  /** In-bailiwick glue seen in this request's referrals, by NS name: a fallback when the child's own address fails. */
+  glue: Map<string, string[]>;
 }
 
 /** One name's lookup result: a final answer, or a CNAME/DNAME link to follow. */
@@ -123,6 +125,7 @@ class IterativeResolver implements Resolver {
       deadlineMs: this.config.clock.now() + this.config.limits.requestTimeoutMs,
       zones: new Map(),
       gluelessTried: new Set(),
+      glue: new Map(),
       chain: new ChainOfTrust({
         anchors: this.config.trustAnchors,
         lookup: (n, t, avoid) => this.askZone(req, n, t, avoid),
@@ -270,6 +273,7 @@ class IterativeResolver implements Resolver {
     const problem = checkReferral(ref, parent.zone, visited);
     if (problem) throw new ResolutionError('REFERRAL_LOOP', EDE.OTHER, `unusable referral from ${parent.zone} to ${ref.child}: ${problem}`);
     const servers = ref.servers.filter((s) => !isUnreachableGlueless(s, ref.child));
+    for (const s of servers) if (s.addresses.length > 0 && !req.glue.has(s.name.key)) req.glue.set(s.name.key, [...s.addresses]);
     const state = await this.childState(req, parent, ref, servers, cd);
     req.zones.set(`${cd ? 'u' : 'v'}|${ref.child.key}`, state);
     this.log?.debug({ zone: ref.child.toString(), security: state.security, servers: servers.map((s) => s.name.toString()) }, 'referral');
@@ -454,7 +458,11 @@ class IterativeResolver implements Resolver {
         this.log?.debug({ ns: glueless.name.toString(), depth: glueDepth }, 'glueless NS skipped: maxGluelessDepth');
         continue;
       }
-      glueless.addresses = await this.addressesOf(req, glueless.name, glueDepth + 1);
+      const resolved = await this.addressesOf(req, glueless.name, glueDepth + 1);
+      // RFC 2181 §5.4.1: the child's authoritative addresses come first; the parent's glue for the same name, of
+      // lower rank, is kept as a fallback when parent and child disagree and the child's address does not answer.
+      const glue = (req.glue.get(glueless.name.key) ?? []).filter((a) => !resolved.includes(a));
+      glueless.addresses = [...resolved, ...glue];
     }
   }
 
