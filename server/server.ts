@@ -7,7 +7,9 @@
  *   const bound = await server.start();   // [{ address: '127.0.0.1', port: 5300 }]
  *   await server.close();
  */
+import { setMaxListeners } from 'node:events';
 import type { Resolver } from '../resolver/api.js';
+import type { Message } from '../resolver/wire/types.js';
 import { RequestGate } from './gate.js';
 import { DEFAULT_SERVER_LIMITS } from './limits.js';
 import type { ServerLimits } from './limits.js';
@@ -27,6 +29,8 @@ export interface DnsServerOptions {
   /** Access control and rate limit; default: loopback clients only, no rate limit. */
   policy?: ClientPolicy;
   onResult?: ListenerDeps['onResult'];
+  /** Observer of every answered query, e.g. metrics (server/metrics/instruments.ts). */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
@@ -44,10 +48,13 @@ export class DnsServer {
 
   constructor(resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
-    this.gate = new RequestGate(this.limits.maxConcurrentRequests);
+    this.gate = new RequestGate(this.limits.maxConcurrentRequests, this.limits.maxRequestsPerClient);
     this.logger = opts.logger ?? silentLogger;
+    // Every request in flight listens on this one signal (several listeners each, transport included).
+    setMaxListeners(4 * this.limits.maxConcurrentRequests + 16, this.abort.signal);
     this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
     if (opts.onResult) this.deps.onResult = opts.onResult;
+    if (opts.onAnswered) this.deps.onAnswered = opts.onAnswered;
   }
 
   get policy(): ClientPolicy {
@@ -89,7 +96,7 @@ export class DnsServer {
    */
   private async bindPair(where: ListenAddress, deps: ListenerDeps): Promise<ListenAddress> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(where, deps);
+      const udp = new UdpListener(where, deps, this.limits);
       this.listeners.push(udp);
       const got = await udp.start();
       const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);

@@ -4,8 +4,11 @@ import { isIPv6 } from 'node:net';
 import type { Resolver } from '../resolver/api.js';
 import { answerWire, turnAway } from './wire.js';
 import type { ClientPolicy } from './admission.js';
+import type { Message } from '../resolver/wire/types.js';
 import type { QueryContext } from './handler.js';
 import type { RequestGate } from './gate.js';
+import { clientKey } from './client-key.js';
+import type { ServerLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
@@ -19,12 +22,14 @@ export interface ListenerDeps {
   signal: AbortSignal;
   /** Per-query logging (query log, validation failures), given the client's address. */
   onResult?: (client: string, protocol: 'udp' | 'tcp') => QueryContext['onResult'];
+  /** Observer of every answered query (metrics), passed to the request handler. */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 export class UdpListener {
   private socket: dgram.Socket | undefined;
 
-  constructor(private readonly where: ListenAddress, private readonly deps: ListenerDeps) {}
+  constructor(private readonly where: ListenAddress, private readonly deps: ListenerDeps, private readonly limits: ServerLimits) {}
 
   /** Binds the socket; resolves with the bound address (port 0 picks a free one, for tests). */
   async start(): Promise<ListenAddress> {
@@ -50,8 +55,11 @@ export class UdpListener {
       if (admission !== 'drop') void this.send(turnAway(msg, admission, 'udp'), rinfo);
       return;
     }
-    if (!gate.tryEnter()) {
-      logger.debug({ client: rinfo.address }, 'request limit reached: UDP query dropped');
+    const client = clientKey(rinfo.address, this.limits);
+    const entered = gate.enter(client);
+    if (entered !== 'ok') {
+      // Dropped, not refused: the client retries later, and a spoofed source gets no reply to amplify.
+      logger.debug({ client: rinfo.address, why: entered }, 'request limit reached: UDP query dropped');
       return;
     }
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
@@ -60,11 +68,12 @@ export class UdpListener {
       protocol: 'udp',
       signal: this.deps.signal,
       ...(onResult ? { onResult } : {}),
+      onAnswered: (q, r) => this.deps.onAnswered?.('udp', q, r),
       onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
     })
       .then((reply) => this.send(reply, rinfo))
       .catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'UDP request failed'))
-      .finally(() => gate.leave());
+      .finally(() => gate.leave(client));
   }
 
   /** Sends and waits for the send to complete, so close() right after cannot cancel a queued reply. */

@@ -18,6 +18,9 @@ export function register(program: Command): void {
       try {
         const options = checkConfigFile(file);
         const config = resolverConfig(options);
+        // Upstream URLs and the CA file of forward-zones / forward-ca, as serve would read them.
+        const { forwardingFromOptions } = await import('../forwarding.js');
+        forwardingFromOptions(options.forwardZones, options.forwardCa);
         await config.transport.close();
         process.stdout.write(`${file}: ok\n`);
       } catch (err) {

@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
-import { createResolver } from '../../resolver/resolve.js';
+import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
 import { Name } from '../../resolver/wire/name.js';
 import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
 import type { Message } from '../../resolver/wire/types.js';
@@ -19,7 +19,7 @@ import type { ResolverFlags } from '../config.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
 
-export interface QueryArgs extends ResolverFlags {
+export interface QueryArgs extends ResolverFlags, ForwardFlags {
   name: string;
   type: string;
   json?: boolean;
@@ -101,9 +101,12 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
     let warning = '';
     let r = resolver;
     if (!r) {
+      // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
+      const { createRoutedResolver } = await import('../../resolver/forward/index.js');
+      const { forwardingFromFlags } = await import('../forwarding.js');
       const config = resolverConfigFromFlags(args);
       if (config.trustAnchors.length === 0) warning = `daneel query: warning: ${NO_ANCHOR_WARNING}\n`;
-      r = owned = createResolver(config);
+      r = owned = createRoutedResolver(config, forwardingFromFlags(args));
     }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
@@ -123,7 +126,7 @@ export function register(program: Command): void {
     .argument('<name>', 'domain name, e.g. _443._tcp.www.example.fr')
     .argument('<type>', 'record type, e.g. TLSA, A, TYPE52')
     .option('--json', 'print { qname, qtype, rcode, status, reason, ede, answer, authority } as JSON');
-  addResolverOptions(cmd).action(async (name: string, type: string, o: ResolverFlags & { json?: boolean }) => {
+  addForwardOptions(addResolverOptions(cmd)).action(async (name: string, type: string, o: ResolverFlags & ForwardFlags & { json?: boolean }) => {
     const r = await runQuery({ ...o, name, type });
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);
