@@ -27,7 +27,7 @@ const EXAMPLE_COM = [ADDR.example1, ADDR.example2];
 
 /** Rewrites the replies of `servers` to questions for `qname` only. */
 function tamper(h: Hierarchy, servers: readonly string[], qname: string, change: (reply: Message) => Message): void {
-  for (const a of servers) h.net.setTamper(a, (reply, query) => (query.question[0]!.name.toString() === qname ? change(reply) : reply));
+  for (const a of servers) h.net.setTamper(a, (reply, query) => (query.question[0]!.name.toLowerCase().toString() === qname ? change(reply) : reply));
 }
 
 const typeOf = (rr: RR): number => (rr.type === T.RRSIG ? coveredType(rr) : rr.type);
@@ -145,7 +145,7 @@ describe('wildcards and delegations', () => {
   it('... and when the parent\'s DS answer lacks the NSEC too: bogus, not insecure (RFC 4035 §5.2)', async () => {
     const h = buildHierarchy(zones());
     h.net.setTamper(ADDR.com, (m, q) => {
-      const aboutChild = m.authority.some((rr) => rr.type === T.NS && rr.name.toString() === 'insecure.com.') || (q.question[0]!.type === T.DS && q.question[0]!.name.toString() === 'insecure.com.');
+      const aboutChild = m.authority.some((rr) => rr.type === T.NS && rr.name.toString() === 'insecure.com.') || (q.question[0]!.type === T.DS && q.question[0]!.name.toLowerCase().toString() === 'insecure.com.');
       return aboutChild ? { ...m, authority: withoutTypes(m.authority, T.NSEC) } : m;
     });
     expectBogus(await resolve(h, 'www.insecure.com', T.A));
@@ -153,7 +153,7 @@ describe('wildcards and delegations', () => {
 
   it('a DS query answered NODATA without the NSEC: bogus', async () => {
     const h = buildHierarchy(zones());
-    h.net.setTamper(ADDR.com, (m, q) => (q.question[0]!.type === T.DS && q.question[0]!.name.toString() === 'insecure.com.' ? { ...m, authority: withoutTypes(m.authority, T.NSEC) } : m));
+    h.net.setTamper(ADDR.com, (m, q) => (q.question[0]!.type === T.DS && q.question[0]!.name.toLowerCase().toString() === 'insecure.com.' ? { ...m, authority: withoutTypes(m.authority, T.NSEC) } : m));
     expectBogus(await resolve(h, 'insecure.com', T.DS));
   });
 
