@@ -41,14 +41,19 @@ export function parseTrustAnchors(text: string, clock: Clock, file?: string): RR
   // Anchor lines usually carry no TTL (IANA root.ds): anchors do not expire by TTL.
   const rrs = parseConfigZone(text, file, 'trust anchor', 0);
   for (const rr of rrs) checkAnchor(rr, file);
-  if (rrs.length === 0) throw new AnchorError('EMPTY', `${where(file)}no DS or DNSKEY records in the trust anchor file`, file);
+  // An empty file (comments only) is allowed: it names no anchor, like `--trust-anchor none`.
   return rrs;
 }
 
+/** The `--trust-anchor` value that means "no anchors, no validation" (an empty file means the same). */
+export const NO_TRUST_ANCHOR = 'none';
+
 /**
  * The anchors to use: the records of every given file, or the built-in IANA root anchors when none is given.
+ * `none` and empty files contribute nothing; when nothing is left, the result is empty and nothing is validated
+ * (RFC 4035 §4.3: without an anchor every answer is insecure) — callers warn once at start-up.
  */
 export function loadTrustAnchors(paths: readonly string[], clock: Clock): RR[] {
   if (paths.length === 0) return builtinRootAnchors();
-  return paths.flatMap((path) => parseTrustAnchors(readConfigFile(path, 'trust anchor'), clock, path));
+  return paths.flatMap((path) => (path === NO_TRUST_ANCHOR ? [] : parseTrustAnchors(readConfigFile(path, 'trust anchor'), clock, path)));
 }

@@ -38,13 +38,16 @@ export interface ResolverFlags {
   doIp6?: string;
 }
 
+/** Said once at start-up when `--trust-anchor none` or only empty files leave no anchor (RFC 4035 §4.3). */
+export const NO_ANCHOR_WARNING = 'no trust anchor (--trust-anchor none or empty files): DNSSEC validation is off, every answer is insecure (never AD)';
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** Adds --root-hints, --trust-anchor (repeatable), --qname-minimisation and --do-ip6 to a command. */
 export function addResolverOptions(cmd: Command): Command {
   return cmd
     .option('--root-hints <file>', 'root hints in named.root format (default: the built-in IANA root servers)')
-    .option('--trust-anchor <file>', 'DS/DNSKEY zone-file lines or RFC 7958 XML; repeatable; replaces the built-in root anchors', collect, [])
+    .option('--trust-anchor <file>', 'DS/DNSKEY zone-file lines or RFC 7958 XML; repeatable; replaces the built-in root anchors; `none` or an empty file: no validation', collect, [])
     // No commander defaults: a flag that is absent must not override the configuration file (defaults: yes).
     .addOption(new Option('--qname-minimisation <yes|no>', 'RFC 9156 QNAME minimisation (default: yes)').choices(['yes', 'no']))
     .addOption(new Option('--do-ip6 <yes|no>', 'query name servers over IPv6 (default: yes)').choices(['yes', 'no']));

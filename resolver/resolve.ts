@@ -23,7 +23,9 @@ import { TruncationFallback } from './transport/truncation.js';
 import { WorkBudget } from './dnssec/budget.js';
 import { cappedTtl } from './dnssec/validity.js';
 import { decodeRrsig } from './wire/dnssec-rdata.js';
-import { EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js';
+import { bogus, EDE, indeterminate, insecure, type Verdict } from './dnssec/verdict.js';
+import type { Delegation } from './dnssec/delegation.js';
+import { BogusRetry } from './dnssec/bogus-retry.js';
 import type { ZoneKeys } from './dnssec/zone-keys.js';
 import { asBogus, ChainOfTrust, type LookupAnswer } from './dnssec/chain.js';
 import { CachedKeyStore, KeyCache } from './state/key-cache.js';
@@ -100,6 +102,8 @@ interface Request {
   chain: ChainOfTrust;
   /** Glueless NS lookups of this request (memoised promises) over the shared address cache. */
   ns: NsAddressBook;
+  /** In-bailiwick glue seen in this request's referrals, by NS name: a fallback when the child's own address fails. */
+  glue: Map<string, string[]>;
 }
 
 /** One name's lookup result: a final answer, or a CNAME/DNAME link to follow. */
@@ -117,6 +121,8 @@ interface Step {
 }
 
 interface Reply {
+  /** The server address that sent it. */
+  address: string;
   raw: Message;
   msg: Message;
   chain: FollowedChain;
@@ -161,9 +167,10 @@ class IterativeResolver implements Resolver {
       deadlineMs: this.config.clock.now() + this.config.limits.requestTimeoutMs,
       zones: new Map(),
       ns: new NsAddressBook(this.stores.nsAddresses, (ns, from) => this.addressesOf(req, ns, { depth: from.depth + 1, within: ns.key })),
+      glue: new Map(),
       chain: new ChainOfTrust({
         anchors: this.config.trustAnchors,
-        lookup: (n, t) => this.askZone(req, n, t),
+        lookup: (n, t, avoid) => this.askZone(req, n, t, avoid),
         keys: new CachedKeyStore(this.stores.keys),
         policy: this.config.policy,
         budget,
@@ -175,7 +182,7 @@ class IterativeResolver implements Resolver {
     const cd = opts.cd === true;
     try {
       const result = await this.chase(req, name, type, cd, { depth: 0 });
-      this.log?.debug({ qname: name.toString(), qtype: type, rcode: result.rcode, status: result.verdict.status, upstreamQueries: req.queries, joinedQueries: req.joined }, 'resolved');
+      this.log?.debug({ qname: name.toString(), qtype: type, rcode: result.rcode, status: result.verdict.status, reason: result.verdict.reason, upstreamQueries: req.queries, joinedQueries: req.joined }, 'resolved');
       return result;
     } catch (e) {
       return this.failure(name, type, e, req);
@@ -248,21 +255,26 @@ class IterativeResolver implements Resolver {
     this.prefetchKeys(req, zone);
     let mstate = skipKnown(startMinimising(this.config.qnameMinimisation), this.stores.interior.deepest(zone.zone, qname));
     let referrals = 0;
+    const retry = new BogusRetry<Step>();
     for (;;) {
       const q = nextQuestion(qname, qtype, zone.zone, mstate);
       let reply: Reply;
       try {
-        reply = await this.exchange(req, zone, q, glue);
+        reply = await this.exchange(req, zone, q, glue, retry.avoid);
       } catch (e) {
+        if (retry.last && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
         // RFC 9156 §2.3: servers that fail on minimised queries get the full name before we give up.
         if (q.minimised && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') { mstate = fallBack(mstate); continue; }
         throw e;
       }
       const action = decide({ qname, qtype, asked: q, zone: zone.zone, msg: reply.msg, classified: reply.classified });
       switch (action.do) {
-        case 'finish':
-          if (qtype !== T.DS && reply.classified.kind !== 'nxdomain') this.markInterior(zone, qname, reply);
-          return this.finish(req, zone, qname, qtype, reply);
+        case 'finish': {
+          const step = await this.finish(req, zone, qname, qtype, reply);
+          if (step.verdict.status === 'bogus' && !cd && retry.again(reply.address, step)) break;
+          if (qtype !== T.DS && reply.classified.kind !== 'nxdomain' && step.verdict.status !== 'bogus') this.markInterior(zone, qname, reply);
+          return step;
+        }
         case 'fail':
           throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, action.reason);
         case 'ask-full':
@@ -321,6 +333,7 @@ class IterativeResolver implements Resolver {
     const problem = checkReferral(ref, parent.zone, visited);
     if (problem) throw new ResolutionError('REFERRAL_LOOP', EDE.OTHER, `unusable referral from ${parent.zone} to ${ref.child}: ${problem}`);
     const servers = ref.servers.filter((s) => !isUnreachableGlueless(s, ref.child));
+    for (const s of servers) if (s.addresses.length > 0 && !req.glue.has(s.name.key)) req.glue.set(s.name.key, [...s.addresses]);
     const state = await this.childState(req, parent, ref, servers, cd);
     req.zones.set(`${cd ? 'u' : 'v'}|${ref.child.key}`, state);
     // RFC 4035 §5.3.3: the DS (or its denial) vouching for the cut holds no longer than its signatures.
@@ -353,9 +366,28 @@ class IterativeResolver implements Resolver {
       const status = parentKeys.verdict.status === 'insecure' ? 'insecure' : 'bogus';
       return { zone, servers, security: status, verdict: parentKeys.verdict };
     }
-    const d = req.chain.delegation(parentKeys, zone, { answer: [], authority: ref.authority });
+    let d = req.chain.delegation(parentKeys, zone, { answer: [], authority: ref.authority });
+    // A referral that says nothing about DS, or whose DS did not validate (one bad parent server), is checked
+    // again with a DS query to the parent's servers (RFC 4035 §5.2, §3.1.4.1).
+    if (d.kind === 'bogus') d = await this.askDs(req, parent, parentKeys, zone) ?? d;
     if (d.kind === 'secure') return { zone, servers, security: 'secure', verdict: d.verdict, ds: d.ds };
     return { zone, servers, security: d.kind, verdict: d.verdict };
+  }
+
+  /** The DS answer (or its denial) for `child` asked of the parent's servers, validated; undefined if none answered. */
+  private async askDs(req: Request, parent: ZoneState, parentKeys: ZoneKeys, child: Name): Promise<Delegation | undefined> {
+    const retry = new BogusRetry<Delegation>();
+    for (;;) {
+      let reply: Reply;
+      try {
+        reply = await this.exchange(req, parent, { name: child, type: T.DS, minimised: false }, { depth: 0 }, retry.avoid);
+      } catch (e) {
+        if (e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
+        throw e;
+      }
+      const d = req.chain.delegation(parentKeys, child, { answer: reply.msg.answer, authority: reply.msg.authority });
+      if (d.kind !== 'bogus' || !retry.again(reply.address, d)) return d;
+    }
   }
 
   /** The zone's validated DNSKEY set through the chain of trust (RFC 4035 §5.2), fetched once per key store. */
@@ -381,11 +413,11 @@ class IterativeResolver implements Resolver {
   }
 
   /** The chain's lookup for the iterative driver: DNSKEY (or any question at a zone apex) from that zone's servers. */
-  private async askZone(req: Request, name: Name, type: number): Promise<LookupAnswer> {
+  private async askZone(req: Request, name: Name, type: number, avoid?: ReadonlySet<string>): Promise<LookupAnswer> {
     const zone = req.zones.get(`v|${name.key}`);
     if (!zone) throw new Error(`no servers known for zone ${name} (asked ${type})`);
-    const reply = await this.exchange(req, zone, { name, type, minimised: false }, { depth: 0 });
-    return { rcode: reply.msg.rcode, answer: reply.msg.answer, authority: reply.msg.authority };
+    const reply = await this.exchange(req, zone, { name, type, minimised: false }, { depth: 0 }, avoid);
+    return { rcode: reply.msg.rcode, answer: reply.msg.answer, authority: reply.msg.authority, source: reply.address };
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -411,8 +443,15 @@ class IterativeResolver implements Resolver {
     const v = validateResponse({ qname, qtype, rcode, answer: msg.answer, authority: msg.authority, keys, now: this.nowSeconds(), policy: this.config.policy, budget: req.budget });
     step.verdict = v.verdict;
     if (v.verdict.status !== 'secure') return step;
-    // Return what was validated, never what was received: only the RRsets and proofs the validator checked,
-    // with TTLs capped by RFC 4035 §5.3.3 (RRSIG Original TTL, signature expiry) — v.ttl is that bound.
+    // RFC 6604 §3: a chain the validator could not end in this zone (it leads on, or loops) is no proven
+    // NXDOMAIN/NODATA/answer, whatever the rcode claims.
+    if (v.next && !isLink) {
+      step.verdict = bogus(`${kind} reply for ${qname} whose chain leads on to ${v.next} unproven`, EDE.DNSSEC_BOGUS, 'RS08');
+      return step;
+    }
+    // Return what was validated, never what was received: only the RRsets and proofs the validator checked
+    // (denial records in a positive answer only when its wildcard proof used them), with TTLs capped by
+    // RFC 4035 §5.3.3 (RRSIG Original TTL, signature expiry) — v.ttl is that bound.
     step.answer = capTtls(v.answer, v.ttl);
     step.authority = capTtls(v.authority.filter((rr) => keepInResult(rr, negative)), v.ttl);
     step.ttl = Math.min(v.ttl, answerTtl(step.answer, step.authority, negative));
@@ -449,8 +488,8 @@ class IterativeResolver implements Resolver {
   // Talking to a zone's servers
 
   /** Asks the zone's servers until one gives a usable reply; lame, error and silent servers are skipped. */
-  private async exchange(req: Request, zone: ZoneState, q: OutgoingQuestion, glue: GlueContext): Promise<Reply> {
-    const tried = new Set<string>();
+  private async exchange(req: Request, zone: ZoneState, q: OutgoingQuestion, glue: GlueContext, avoid?: ReadonlySet<string>): Promise<Reply> {
+    const tried = new Set<string>(avoid);
     const timedOut = new Set<string>();
     const problems: string[] = [];
     let round = 0;
@@ -478,7 +517,7 @@ class IterativeResolver implements Resolver {
       let reply: Reply;
       try {
         const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1);
-        reply = { raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone) };
+        reply = { address, raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
         this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: 'malformed records' }, 'upstream failure');
@@ -496,13 +535,27 @@ class IterativeResolver implements Resolver {
   }
 
   /**
+   * A server's addresses: its glue, else its own (child-side) addresses once looked up. RFC 2181 §5.4.1: the
+   * child's authoritative addresses come first; the parent's glue for the same name seen in another referral of
+   * this request, of lower rank, is kept as a fallback when parent and child disagree and the child's address
+   * does not answer.
+   */
+  private serverAddresses(req: Request, s: NameServer, glue: GlueContext): string[] {
+    if (s.addresses.length > 0) return s.addresses;
+    const own = req.ns.known(s.name);
+    if (req.ns.worthAsking(s.name, glue)) return own;
+    const fallback = (req.glue.get(s.name.key) ?? []).filter((a) => !own.includes(a));
+    return fallback.length > 0 ? [...own, ...fallback] : own;
+  }
+
+  /**
    * The best untried address of the zone's servers; when none is left, looks up the addresses of glueless NS
    * names — up to GLUELESS_PARALLEL at once, each at most once per request (NsAddressBook) — and tries again.
    */
   private async nextAddress(req: Request, zone: ZoneState, tried: Set<string>, glue: GlueContext): Promise<string | undefined> {
     for (;;) {
       const addresses = zone.servers
-        .flatMap((s) => (s.addresses.length > 0 ? s.addresses : req.ns.known(s.name)))
+        .flatMap((s) => this.serverAddresses(req, s, glue))
         .filter((a) => isAllowedTarget(a, this.config.builtinHints));
       const chosen = chooseAddress(addresses, this.health, { zoneKey: zone.zone.key, nowMs: this.config.clock.now(), doIp6: this.config.doIp6, tried });
       if (chosen !== undefined) return chosen;

@@ -14,7 +14,7 @@ import type { Message } from '../../resolver/wire/types.js';
 import { typeFromText } from '../../resolver/wire/zonefile.js';
 import { messageToText, rrToText } from '../../resolver/wire/present.js';
 import { edeName } from '../../resolver/wire/edns.js';
-import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
+import { addResolverOptions, EXIT_USAGE, NO_ANCHOR_WARNING, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
 import { CachingResolver } from '../../cache/caching-resolver.js';
 import { DEFAULT_CACHE_OPTIONS } from '../../cache/options.js';
@@ -100,18 +100,20 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
+    let warning = '';
     let r = resolver;
     if (!r) {
       // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
       const { createRoutedResolver } = await import('../../resolver/forward/index.js');
       const { forwardingFromFlags } = await import('../forwarding.js');
       const config = resolverConfigFromFlags(args);
+      if (config.trustAnchors.length === 0) warning = `daneel query: warning: ${NO_ANCHOR_WARNING}\n`;
       // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
       r = owned = new CachingResolver(createRoutedResolver(config, forwardingFromFlags(args)), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
     }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
-    return { exitCode: exitCodeFor(result), stdout, stderr: '' };
+    return { exitCode: exitCodeFor(result), stdout, stderr: warning };
   } catch (err) {
     if (err instanceof UsageError) return { exitCode: QUERY_EXIT.USAGE, stdout: '', stderr: `daneel query: ${err.message}\n` };
     throw err;

@@ -19,7 +19,7 @@ import { ClientPolicy } from '../../server/admission.js';
 import { formatListenAddress } from '../../server/listen-address.js';
 import type { ListenAddress } from '../../server/listen-address.js';
 import type { Resolver } from '../../resolver/api.js';
-import { resolverConfig } from '../config.js';
+import { NO_ANCHOR_WARNING, resolverConfig } from '../config.js';
 import { buildOptions } from '../options/options.js';
 import type { DaneelOptions } from '../options/options.js';
 import { queryObserver } from './query-log.js';
@@ -78,6 +78,7 @@ export class ServeRuntime {
     const metrics = createDaneelMetrics(createMetricsRegistry());
     const made = makeResolver(options, logger, metrics);
     if (made.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
+    if (made.anchors === 0) logger.warn({}, NO_ANCHOR_WARNING);
     const front = new SwappableResolver(made.resolver);
     // Every client question goes through the answer cache (cache/), above the swappable resolver so a reload
     // keeps its contents; keep-warm starts once the listeners are up. Front ends resolve through the counted

@@ -20,16 +20,22 @@ import { validateZoneKeys, type ZoneKeys } from './zone-keys.js';
 import { validateDelegation, type Delegation } from './delegation.js';
 import { groupRrsets, rrsigCovered } from './rrsets.js';
 import { collectDenial, proveDenial } from './denial.js';
+import { BogusRetry } from './bogus-retry.js';
 
 /** What a lookup returns: the sections of the reply (records of other owners are ignored by the checks). */
 export interface LookupAnswer {
   rcode: number;
   answer: RR[];
   authority: RR[];
+  /** The server that answered, when the driver asks several: a bogus answer makes the next lookup avoid it. */
+  source?: string;
 }
 
-/** Fetches one RRset question; rejects when no server could be asked (the driver's operational errors). */
-export type ChainLookup = (name: Name, type: number) => Promise<LookupAnswer>;
+/**
+ * Fetches one RRset question, from a server not in `avoid` when the driver knows several; rejects when no server
+ * could be asked (the driver's operational errors).
+ */
+export type ChainLookup = (name: Name, type: number, avoid?: ReadonlySet<string>) => Promise<LookupAnswer>;
 
 /**
  * Where authenticated DNSKEY sets live between uses. A shared promise, not a value written later, so two
@@ -136,8 +142,27 @@ export class ChainOfTrust {
     return proveDenial(denial, { kind: 'nodata', qname: child, qtype: T.DS }).verdict.status === 'secure';
   }
 
+  /** The DNSKEY set from the zone's servers; after a bogus one, from another server (see bogus-retry.ts). */
   private async fetchKeys(zone: Name, trust: ZoneTrust): Promise<ZoneKeys> {
-    const reply = await this.o.lookup(zone, T.DNSKEY);
+    const retry = new BogusRetry<ZoneKeys>();
+    for (;;) {
+      let reply: LookupAnswer;
+      try {
+        reply = await this.o.lookup(zone, T.DNSKEY, retry.avoid);
+      } catch (e) {
+        // No other server left (or the request's limits hit) after bogus keys: the bogus verdict stands.
+        if (retry.last) return retry.last;
+        throw e;
+      }
+      const keys = this.keysFrom(zone, trust, reply);
+      if (keys.verdict.status !== 'bogus' || reply.source === undefined || !retry.again(reply.source, keys)) {
+        this.o.onKeys?.(keys);
+        return keys;
+      }
+    }
+  }
+
+  private keysFrom(zone: Name, trust: ZoneTrust, reply: LookupAnswer): ZoneKeys {
     const own = reply.answer.filter((rr) => rr.name.equals(zone));
     const keys = validateZoneKeys({
       zone,
@@ -149,7 +174,6 @@ export class ChainOfTrust {
       ...(trust.ds ? { ds: trust.ds } : {}),
       ...(trust.anchors && trust.anchors.length > 0 ? { anchors: trust.anchors } : {}),
     });
-    this.o.onKeys?.(keys);
     return keys;
   }
 }

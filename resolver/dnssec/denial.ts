@@ -4,7 +4,7 @@
  * §5.4) or NSEC3 (RFC 5155 §8).
  *
  * Check ids: DN01 no denial records · DN02 NSEC3 iterations above the cap (insecure, EDE 27) · DN03 only
- * unknown NSEC3 hash algorithms (insecure).
+ * unknown NSEC3 hash algorithms (bogus: ignored, so nothing is proven).
  */
 import type { Name } from '../wire/name.js';
 import { T } from '../wire/types.js';
@@ -107,7 +107,8 @@ export function proveDenial(set: DenialSet, goal: DenialGoal): DenialProof {
       used: [],
     };
   }
-  if (set.unknownHash) return { verdict: insecure('only NSEC3 records with an unknown hash algorithm (RFC 5155 §8.1)', undefined, 'DN03'), used: [] };
+  // RFC 5155 §8.1: "responses containing only NSEC3 RRs with unknown hash types will be considered bogus."
+  if (set.unknownHash && !firstFailure) return { verdict: bogus(`only NSEC3 records with an unknown hash algorithm from ${set.zone.toString()}: nothing proves ${describe(goal)} (RFC 5155 §8.1)`, EDE.NSEC_MISSING, 'DN03'), used: [] };
   // A denial record that failed verification is the likelier cause than the proof that could not be built.
   const broken = set.failures[0];
   if (broken) return { verdict: broken, used: [] };

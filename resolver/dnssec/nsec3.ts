@@ -154,12 +154,16 @@ export function proveNodataNsec3(records: readonly Nsec3Record[], hasher: Nsec3H
   if (wc) {
     const used = uniq([cep.ceRecord.group, cep.ncRecord.group, wc.group]);
     const bad = typesDenyNodata(wc, qtype, zone);
-    return bad ?? { verdict: secure(`NSEC3 proves wildcard NODATA for ${qname.toString()}`, 'N300'), used };
+    if (bad) return bad;
+    // RFC 5155 §9.2: the next closer name lies in an opt-out span, where an unsigned delegation may hide.
+    if (cep.ncRecord.rdata.flags & NSEC3_OPT_OUT) return { verdict: insecure(`wildcard NODATA for ${qname.toString()} rests on an opt-out NSEC3 span`, undefined, 'N320'), used };
+    return { verdict: secure(`NSEC3 proves wildcard NODATA for ${qname.toString()}`, 'N300'), used };
   }
   // RFC 5155 §8.6: "If there is no matching NSEC3 RR ... the NSEC3 RR that covers the 'next closer' name has the
-  // Opt-Out bit set" proves an unsigned delegation for a DS query.
-  if (qtype === T.DS && cep.ncRecord.rdata.flags & NSEC3_OPT_OUT) {
-    return { verdict: insecure(`DS NODATA for ${qname.toString()} under an opt-out NSEC3 span`, undefined, 'N320'), used: uniq([cep.ceRecord.group, cep.ncRecord.group]) };
+  // Opt-Out bit set" proves an unsigned delegation for a DS query; for other types the name may be such an
+  // unsigned delegation, whose data the parent cannot vouch for (§9.2): insecure, never secure (as Unbound).
+  if (cep.ncRecord.rdata.flags & NSEC3_OPT_OUT) {
+    return { verdict: insecure(`NODATA for ${qname.toString()} under an opt-out NSEC3 span`, undefined, 'N320'), used: uniq([cep.ceRecord.group, cep.ncRecord.group]) };
   }
   return fail('N310', `no NSEC3 matches ${qname.toString()} or its wildcard`, EDE.NSEC_MISSING);
 }
@@ -185,6 +189,9 @@ export function proveWildcardNsec3(records: readonly Nsec3Record[], hasher: Nsec
   const nc = cover(ctx, nextCloser);
   if (nc === BUDGET) return spent(hasher);
   if (!nc) return fail('N303', `no NSEC3 covers the next closer name ${nextCloser.toString()} of the wildcard answer`, EDE.NSEC_MISSING);
+  // RFC 5155 §9.2: with opt-out on the next closer name an unsigned delegation may exist there, so the wildcard
+  // answer cannot be proven to be the right one: insecure.
+  if (nc.rdata.flags & NSEC3_OPT_OUT) return { verdict: insecure(`wildcard answer for ${qname.toString()} rests on an opt-out NSEC3 span`, undefined, 'N320'), used: [nc.group] };
   return { verdict: secure(`NSEC3 proves ${nextCloser.toString()} does not exist (wildcard answer)`, 'N300'), used: [nc.group] };
 }
 

@@ -6,12 +6,14 @@
  *
  * Check ids: RS00 secure · RS01 CNAME/DNAME chain too long · RS02 synthesised CNAME does not match the DNAME ·
  * RS03 DNAME substitution overflows (RFC 6672 §2.2) · RS04 NXDOMAIN with a positive answer · RS05 unexpected
- * rcode · RS06 SOA in authority did not verify · RS07 qname not in the zone · RSEX unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
+ * rcode · RS06 SOA in authority did not verify · RS07 qname not in the zone · RS08 (set by the driver) a chain that
+ * leads on in a reply classified as final · RS09 an RRSIG answer (insecure: RRSIGs are not signed) · RSEX
+ * unexpected error. Denial ids come from nsec.ts/nsec3.ts/denial.ts.
  */
 import { Name } from '../wire/name.js';
 import { CLASS_IN, RCODE, T, type RR } from '../wire/types.js';
 import { decodeSoa, decodeTargetName } from '../wire/rdata.js';
-import { bogus, EDE, indeterminate, secure, type Verdict } from './verdict.js';
+import { bogus, EDE, indeterminate, insecure, secure, type Verdict } from './verdict.js';
 import type { ValidationPolicy } from './policy.js';
 import type { WorkBudget } from './budget.js';
 import type { ZoneKeys } from './zone-keys.js';
@@ -100,6 +102,20 @@ function walk(i: ResponseInput): ValidatedResponse {
     if (!sname.isSubdomainOf(zone) || seen.has(sname.key)) return finish(w, 'cname', sname);
     if (links > MAX_LINKS) return fail(w, bogus(`more than ${MAX_LINKS} CNAME/DNAME links in one response`, EDE.DNSSEC_BOGUS, 'RS01'));
     seen.add(sname.key);
+    const sigs = i.qtype === T.RRSIG ? i.answer.filter((r) => r.type === T.RRSIG && r.name.equals(sname)) : [];
+    if (sigs.length > 0) {
+      // RFC 4035 §2.2: RRSIG records are not themselves signed, so an answer of RRSIGs can never be proven:
+      // handed out as insecure (no AD), as Unbound and Knot Resolver do.
+      w.answer.push(...sigs);
+      return { verdict: insecure(`RRSIG records at ${sname.toString()} are not signed (RFC 4035 §2.2)`, undefined, 'RS09'), kind: 'answer', answer: w.answer, authority: [], ttl: minTtl(sigs) };
+    }
+    if (i.qtype === T.CNAME) {
+      // RFC 6672 §3.2: a CNAME question under a DNAME is answered by the signed DNAME and the CNAME synthesised
+      // from it (unsigned, checked against the substitution), not by validating that CNAME on its own.
+      const viaDname = followDname(w, sname);
+      if (viaDname === 'failed') return fail(w);
+      if (viaDname !== undefined) return finish(w, 'answer');
+    }
     const direct = answerSetsAt(w, sname, i.qtype);
     if (direct.length > 0) {
       if (i.rcode === RCODE.NXDOMAIN) return fail(w, bogus(`NXDOMAIN for ${sname.toString()} with data for it`, EDE.DNSSEC_BOGUS, 'RS04'));
@@ -204,8 +220,10 @@ function negative(w: Walk, sname: Name): ValidatedResponse {
   const i = w.input;
   const chained = !sname.equals(i.qname);
   const hasDenialData = w.authorityGroups.some((g) => g.type === T.SOA || g.type === T.NSEC || g.type === T.NSEC3);
-  // A server may stop at a CNAME whose target it does not serve from this zone's data (e.g. below a cut).
-  if (chained && !hasDenialData) return finish(w, 'cname', sname);
+  // A server may stop at a CNAME whose target it does not serve from this zone's data (e.g. below a cut): with
+  // NOERROR the target is resolved on its own. An NXDOMAIN claims the target does not exist: that claim is proven
+  // below like any other, never taken from the rcode (RFC 4035 §5.4, RFC 6604 §3).
+  if (chained && !hasDenialData && i.rcode === RCODE.NOERROR) return finish(w, 'cname', sname);
   if (i.rcode !== RCODE.NOERROR && i.rcode !== RCODE.NXDOMAIN) {
     return fail(w, indeterminate(`rcode ${i.rcode} is not an answer to validate`, EDE.DNSSEC_INDETERMINATE, 'RS05'), 'nodata');
   }

@@ -6,6 +6,7 @@
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
 import { rdataName, substituteSuffix } from './records.js';
+import { decodeRrsig } from '../wire/dnssec-rdata.js';
 
 export interface ChainLink {
   /** The name this link starts from. */
@@ -23,10 +24,17 @@ export interface FollowedChain {
   leftZone: boolean;
   /** A DNAME substitution produced an over-long name (RFC 6672 §2.2 YXDOMAIN). */
   overflow: boolean;
+  /** A CNAME beside a DNAME names another target than the substitution (RFC 6672 §3.2): a forged reply. */
+  dnameConflict?: boolean;
 }
 
-/** Follows CNAMEs at the current name and DNAMEs at its ancestors, stopping at loops, the zone edge or `maxLinks`. */
-export function followChain(answer: readonly RR[], qname: Name, qtype: number, zone: Name, maxLinks: number): FollowedChain {
+/**
+ * Follows CNAMEs at the current name and DNAMEs at its ancestors, stopping at loops, the zone edge or `maxLinks`.
+ * `cuts` are child zones below `zone` the reply revealed (see childCuts): a target inside one of them belongs to
+ * that child, whose keys and servers are found by resolving the target on its own (RFC 4035 §5.3.1: the signer
+ * of an RRset is the zone that holds it).
+ */
+export function followChain(answer: readonly RR[], qname: Name, qtype: number, zone: Name, maxLinks: number, cuts: readonly Name[] = []): FollowedChain {
   const links: ChainLink[] = [];
   const seen = new Set<string>([qname.key]);
   let cur = qname;
@@ -35,8 +43,14 @@ export function followChain(answer: readonly RR[], qname: Name, qtype: number, z
     if (!step) break;
     if (step.to === undefined) return { links, final: cur, leftZone: false, overflow: true };
     links.push({ from: cur, via: step.via, to: step.to });
-    cur = step.to;
-    if (!cur.isSubdomainOf(zone)) return { links, final: cur, leftZone: true, overflow: false };
+    const to = step.to;
+    if (step.via.type === T.DNAME && answer.some((rr) => rr.type === T.CNAME && rr.name.equals(cur) && !rdataName(rr).equals(to))) {
+      return { links, final: to, leftZone: false, overflow: false, dnameConflict: true };
+    }
+    cur = to;
+    // A CNAME question under a DNAME is answered by the synthesised CNAME itself (RFC 6672 §3.2): one link only.
+    if (qtype === T.CNAME) return { links, final: cur, leftZone: false, overflow: false };
+    if (!cur.isSubdomainOf(zone) || cuts.some((c) => cur.isSubdomainOf(c))) return { links, final: cur, leftZone: true, overflow: false };
     if (seen.has(cur.key)) break; // a loop: stop here, the caller's chain limit reports it
     seen.add(cur.key);
   }
@@ -53,4 +67,31 @@ function nextLink(answer: readonly RR[], cur: Name, qtype: number, zone: Name): 
     if (cname) return { via: cname, to: rdataName(cname) };
   }
   return undefined;
+}
+
+/**
+ * Zones strictly below `zone` that a reply shows to be cut off from it, except those enclosing `qname` (a cut
+ * above the question is handled as a hidden cut, see referral.ts): owners of NS sets in the authority section and
+ * signers of RRSIGs in the answer.
+ */
+export function childCuts(answer: readonly RR[], authority: readonly RR[], zone: Name, qname: Name): Name[] {
+  const out: Name[] = [];
+  const add = (name: Name): void => {
+    if (name.isStrictSubdomainOf(zone) && !qname.isSubdomainOf(name) && !out.some((n) => n.equals(name))) out.push(name);
+  };
+  for (const rr of authority) if (rr.type === T.NS) add(rr.name);
+  for (const rr of answer) {
+    if (rr.type !== T.RRSIG) continue;
+    const signer = rrsigSigner(rr);
+    if (signer) add(signer);
+  }
+  return out;
+}
+
+function rrsigSigner(rr: RR): Name | undefined {
+  try {
+    return decodeRrsig(rr.rdata).signerName;
+  } catch {
+    return undefined; // a malformed RRSIG is the validator's to report
+  }
 }

@@ -7,6 +7,7 @@ import type { Name } from '../wire/name.js';
 import { RCODE, T, type Message } from '../wire/types.js';
 import type { FollowedChain } from './chain.js';
 import { coveredType } from './records.js';
+import type { TrustRank } from './scrub.js';
 
 export type ResponseKind = 'answer' | 'cname' | 'dname' | 'referral' | 'nodata' | 'nxdomain' | 'lame' | 'error';
 
@@ -16,42 +17,56 @@ export interface Classified {
   next?: Name;
   /** Why a response is lame or an error, for logs and reasons. */
   reason?: string;
+  /**
+   * RFC 2181 §5.4.1 rank of the data that made the kind: 'answer-aa' with AA, 'answer' without (an answer to the
+   * question asked from a server of the zone, believed at the lower rank and validated all the same).
+   */
+  rank?: TrustRank;
 }
 
-/** Classifies a response already passed through scrubResponse (which also computed `chain`). */
-export function classifyResponse(msg: Message, chain: FollowedChain, qtype: number, zone: Name): Classified {
+/**
+ * Classifies a response already passed through scrubResponse (which also computed `chain`). `nsOutside` tells
+ * whether the reply, before scrubbing, carried an NS set outside `zone` (upward or sideways), which scrubbing
+ * removed: in place of an answer that is the mark of a lame server (Unbound iter_resptype.c).
+ */
+export function classifyResponse(msg: Message, chain: FollowedChain, qtype: number, zone: Name, nsOutside = false): Classified {
   if (msg.rcode !== RCODE.NOERROR && msg.rcode !== RCODE.NXDOMAIN) return { kind: 'error', reason: `rcode ${msg.rcode}` };
   if (chain.overflow) return { kind: 'error', reason: 'DNAME substitution exceeds 255 octets (RFC 6672 §2.2)' };
-  // RFC 1034 §4.3.1: an authoritative server sets AA for data from its zone; data without it is not an answer.
-  if (!msg.flags.aa) return classifyNonAuthoritative(msg, chain, zone);
+  if (chain.dnameConflict) return { kind: 'error', reason: 'a CNAME contradicts the DNAME it should be synthesised from (RFC 6672 §3.2)' };
+  const rank: TrustRank = msg.flags.aa ? 'answer-aa' : 'answer';
   const final = chain.final;
-  const hasData = msg.answer.some((rr) => rr.name.equals(final) && (rr.type === qtype || qtype === T.ANY || (rr.type === T.RRSIG && coveredType(rr) === qtype)));
-  if (hasData && !chain.leftZone) return { kind: 'answer' };
-  if (chain.leftZone) {
-    const last = chain.links[chain.links.length - 1]!;
-    return { kind: last.via.type === T.DNAME ? 'dname' : 'cname', next: final };
-  }
-  if (msg.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain' };
   const hasSoa = msg.authority.some((rr) => rr.type === T.SOA);
+  const cut = hasSoa ? undefined : referralCut(msg, final, zone);
+  const hasData = msg.answer.some((rr) => rr.name.equals(final) && (rr.type === qtype || qtype === T.ANY || (rr.type === T.RRSIG && coveredType(rr) === qtype)));
+  // RFC 6672 §3.2: for a CNAME question under a DNAME, the DNAME and the CNAME synthesised from it are the answer.
+  const dnameForCname = qtype === T.CNAME && chain.links.length === 1 && chain.links[0]!.via.type === T.DNAME;
+  if ((hasData || dnameForCname) && !chain.leftZone) {
+    // Without AA an answer is only provisional: a delegation beside it wins (the server answered from below a cut
+    // it does not serve, Unbound iter_resptype.c).
+    if (!msg.flags.aa && cut) return { kind: 'referral', next: cut };
+    return { kind: 'answer', rank };
+  }
+  if (chain.leftZone) return { kind: linkKind(chain), next: final, rank };
+  // An NXDOMAIN or an empty NOERROR, with or without AA, answers the question (Unbound iter_resptype.c); in a
+  // signed zone it is a claim the validator proves or rejects (RFC 4035 §5.4).
+  if (msg.rcode === RCODE.NXDOMAIN) return { kind: 'nxdomain', rank };
   if (chain.links.length > 0 && !hasSoa) {
     // A chain inside the zone whose end has no data and no negative proof (e.g. the target is below a cut):
     // the target is resolved on its own.
-    const last = chain.links[chain.links.length - 1]!;
-    return { kind: last.via.type === T.DNAME ? 'dname' : 'cname', next: final };
+    return { kind: linkKind(chain), next: final, rank };
   }
-  const cut = referralCut(msg, final, zone);
-  if (cut && !hasSoa) return { kind: 'referral', next: cut };
-  return { kind: 'nodata' };
+  if (cut) return { kind: 'referral', next: cut };
+  if (!hasSoa && (nsOutside || (!msg.flags.aa && msg.authority.some((rr) => rr.type === T.NS && rr.name.equals(zone))))) {
+    // RFC 1034 §4.3.1 / RFC 2181 §5.4.1: no answer, no SOA, and an NS set upward or sideways (with or without AA),
+    // or of the zone itself without AA: a referral to where we already are, from a server that does not serve the
+    // zone (Unbound iter_resptype.c).
+    return { kind: 'lame', reason: `referral upwards or sideways from ${zone}` };
+  }
+  return { kind: 'nodata', rank };
 }
 
-/** Without AA only a referral to a zone below `zone` is meaningful; anything else is lame (RFC 1034 §4.3.1). */
-function classifyNonAuthoritative(msg: Message, chain: FollowedChain, zone: Name): Classified {
-  if (msg.rcode === RCODE.NOERROR && msg.answer.length === 0) {
-    const cut = referralCut(msg, chain.final, zone);
-    if (cut) return { kind: 'referral', next: cut };
-    if (msg.authority.some((rr) => rr.type === T.NS)) return { kind: 'lame', reason: `referral upwards or sideways from ${zone}` };
-  }
-  return { kind: 'lame', reason: `non-authoritative reply for a name in ${zone}` };
+function linkKind(chain: FollowedChain): 'cname' | 'dname' {
+  return chain.links[chain.links.length - 1]!.via.type === T.DNAME ? 'dname' : 'cname';
 }
 
 /** The delegated zone when the authority section holds an NS set strictly below `zone` covering `name`. */

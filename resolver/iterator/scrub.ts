@@ -9,7 +9,7 @@
  */
 import type { Name } from '../wire/name.js';
 import { T, type Message, type RR } from '../wire/types.js';
-import { followChain, type FollowedChain } from './chain.js';
+import { childCuts, followChain, type FollowedChain } from './chain.js';
 import { coveredType, rdataName } from './records.js';
 
 /** RFC 2181 §5.4.1 trust ranking, highest first. */
@@ -34,18 +34,22 @@ export interface Scrubbed {
   chain: FollowedChain;
   /** Number of records removed, for logs. */
   dropped: number;
+  /** The reply carried an NS set outside the zone (upward or sideways), dropped here: see classify. */
+  nsOutside: boolean;
 }
 
 const AUTHORITY_TYPES = new Set<number>([T.SOA, T.NS, T.DS, T.NSEC, T.NSEC3]);
 
 /** Scrubs `msg`, the reply of a server asked about `qname`/`qtype` as an authority for `zone`. */
 export function scrubResponse(msg: Message, qname: Name, qtype: number, zone: Name, maxLinks: number): Scrubbed {
-  const chain = followChain(msg.answer.filter((rr) => rr.name.isSubdomainOf(zone)), qname, qtype, zone, maxLinks);
+  const cuts = childCuts(msg.answer, msg.authority, zone, qname);
+  const chain = followChain(msg.answer.filter((rr) => rr.name.isSubdomainOf(zone)), qname, qtype, zone, maxLinks, cuts);
   const answer = scrubAnswer(msg.answer, chain, qname, qtype, zone);
   const authority = msg.authority.filter((rr) => keepInAuthority(rr, chain.final, zone));
   const additional = scrubGlue(msg.additional, authority, zone);
   const dropped = msg.answer.length - answer.length + msg.authority.length - authority.length + msg.additional.length - additional.length;
-  return { message: { ...msg, answer, authority, additional }, chain, dropped };
+  const nsOutside = msg.authority.some((rr) => rr.type === T.NS && !rr.name.isSubdomainOf(zone));
+  return { message: { ...msg, answer, authority, additional }, chain, dropped, nsOutside };
 }
 
 /** Answer records in chain order: each link's CNAME/DNAME with its RRSIGs, then the data at the final name. */
@@ -67,7 +71,8 @@ function scrubAnswer(answer: readonly RR[], chain: FollowedChain, qname: Name, q
   for (const rr of answer) {
     if (!rr.name.equals(final)) continue;
     const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-    if (type === qtype || qtype === T.ANY || (final.equals(qname) && qtype === T.CNAME && type === T.CNAME)) add(rr);
+    // A question for RRSIG itself is answered by RRSIGs of any covered type (never validated, see response.ts).
+    if (type === qtype || qtype === T.ANY || (qtype === T.RRSIG && rr.type === T.RRSIG) || (final.equals(qname) && qtype === T.CNAME && type === T.CNAME)) add(rr);
   }
   return out;
 }

@@ -117,7 +117,13 @@ describe('trust anchors', () => {
     expect(anchorError(() => loadTrustAnchors([fixture('zsk.anchors')], clock2026)).code).toBe('BAD_RECORD');
     const xml = anchorError(() => loadTrustAnchors([fixture('bad-digest.xml')], clock2026));
     expect(xml.message).toContain('bad-digest.xml:4:');
-    expect(anchorError(() => parseTrustAnchors('; nothing\n', clock2026, 'empty')).code).toBe('EMPTY');
+  });
+
+  it('`none` and an empty file name no anchor: nothing to validate against (the caller warns)', () => {
+    expect(parseTrustAnchors('; nothing\n\n', clock2026, 'empty')).toEqual([]);
+    expect(loadTrustAnchors(['none'], clock2026)).toEqual([]);
+    // An empty file next to a real one adds nothing and removes nothing.
+    expect(loadTrustAnchors(['none', fixture('root.key')], clock2026).length).toBeGreaterThan(0);
   });
 
   it('a DS anchor whose digest length does not fit its type is a config error, not a SERVFAIL at run time', () => {

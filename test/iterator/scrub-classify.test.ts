@@ -6,7 +6,7 @@ import { n, rdata, response, rr, sig } from './helpers.js';
 
 const run = (msg: ReturnType<typeof response>, qname: string, qtype: number, zone: string) => {
   const s = scrubResponse(msg, n(qname), qtype, n(zone), 13);
-  const c = classifyResponse(s.message, s.chain, qtype, n(zone));
+  const c = classifyResponse(s.message, s.chain, qtype, n(zone), s.nsOutside);
   // Names compare by text: Name objects carry lazily filled caches.
   return { ...s, kind: c, to: c.next ? `${c.kind} ${c.next}` : c.kind };
 };
@@ -74,11 +74,27 @@ describe('classify (iter_resptype)', () => {
     const soa = rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'));
     expect(run(response({ rcode: RCODE.NXDOMAIN, authority: [soa] }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('nxdomain');
     expect(run(response({ authority: [soa] }), 'www.example.com', T.AAAA, 'example.com').kind.kind).toBe('nodata');
-    expect(run(response({ aa: false, answer: [rr('www.example.com', T.A, rdata.a('192.0.2.1'))] }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+    // Without AA an NXDOMAIN or an empty reply is still an answer (validated in a signed zone), as in Unbound.
+    expect(run(response({ rcode: RCODE.NXDOMAIN, aa: false }), 'x.example.com', T.A, 'example.com').kind.kind).toBe('nxdomain');
+    expect(run(response({ aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('nodata');
     expect(run(response({ rcode: RCODE.REFUSED, aa: false }), 'www.example.com', T.A, 'example.com').kind.kind).toBe('error');
   });
 
-  it('treats an upward or sideways referral as lame', () => {
+  it('accepts an answer without AA at the lower RFC 2181 §5.4.1 rank, unless a referral below the zone comes with it', () => {
+    const a = rr('www.example.com', T.A, rdata.a('192.0.2.1'));
+    expect(run(response({ aa: false, answer: [a] }), 'www.example.com', T.A, 'example.com').kind).toEqual({ kind: 'answer', rank: 'answer' });
+    expect(run(response({ answer: [a] }), 'www.example.com', T.A, 'example.com').kind).toEqual({ kind: 'answer', rank: 'answer-aa' });
+    const soa = rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'));
+    expect(run(response({ aa: false, authority: [soa] }), 'www.example.com', T.AAAA, 'example.com').kind.kind).toBe('nodata');
+    const below = response({ aa: false, answer: [rr('www.sub.example.com', T.A, rdata.a('192.0.2.1'))], authority: [rr('sub.example.com', T.NS, rdata.ns('ns.sub.example.com'))] });
+    expect(run(below, 'www.sub.example.com', T.A, 'example.com').to).toBe('referral sub.example.com.');
+  });
+
+  it('treats an upward or sideways referral as lame, with or without AA', () => {
+    const upAa = response({ authority: [rr('.', T.NS, rdata.ns('a.root-servers.net'))] });
+    expect(run(upAa, 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
+    const sideways = response({ aa: false, authority: [rr('example.net', T.NS, rdata.ns('ns.example.net'))] });
+    expect(run(sideways, 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
     const up = response({ aa: false, authority: [rr('.', T.NS, rdata.ns('a.root-servers.net'))] });
     expect(run(up, 'www.example.com', T.A, 'example.com').kind.kind).toBe('lame');
     const same = response({ aa: false, authority: [rr('example.com', T.NS, rdata.ns('ns.example.com'))] });

@@ -7,8 +7,8 @@
 import type { FixedClock } from '../../resolver/clock.js';
 import { TransportError, type QueryOptions, type ServerAddress, type Transport } from '../../resolver/transport/transport.js';
 import { decodeMessage, encodeMessage } from '../../resolver/wire/message.js';
-import type { Name } from '../../resolver/wire/name.js';
-import { RCODE, typeName, type Message } from '../../resolver/wire/types.js';
+import { Name } from '../../resolver/wire/name.js';
+import { CLASS_IN, RCODE, T, typeName, type Message, type RR } from '../../resolver/wire/types.js';
 import { answerFrom, replyTo, type AuthZone } from './authority.js';
 
 /** What a server does with a query. */
@@ -20,7 +20,7 @@ export type Behaviour =
   | 'closed'
   | 'refused'
   | 'servfail'
-  /** Answers without AA and without records: lame for every zone. */
+  /** Answers without AA with a referral to the root: lame for every zone. */
   | 'lame'
   /** Replies with bytes that are not a DNS message. */
   | 'junk'
@@ -119,8 +119,9 @@ export class ScriptedNetwork implements Transport {
       return replyTo(query, { rcode: behaviour === 'refused' ? RCODE.REFUSED : RCODE.SERVFAIL, aa: false, answer: [], authority: [], additional: [] });
     }
     if (behaviour === 'lame') {
-      // A server that does not serve the zone (or a recursive one): no AA, nothing useful (RFC 1034 §4.3.1).
-      return replyTo(query, { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [], additional: [] });
+      // A server that does not serve the zone: no AA and a referral upwards, to the root (RFC 1034 §4.3.1).
+      const up: RR = { name: Name.ROOT, type: T.NS, class: CLASS_IN, ttl: 3600, rdata: Name.parse('a.root-servers.net.').wire };
+      return replyTo(query, { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [up], additional: [] });
     }
     return replyTo(query, answerFrom(spec.zones, qname, qtype));
   }

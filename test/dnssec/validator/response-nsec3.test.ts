@@ -154,10 +154,12 @@ describe('RFC 5155 opt-out, RFC 9276 §3.2 iterations, RFC 5155 §8.1/§8.2 igno
     expect(r.verdict.status).toBe('secure');
   });
 
-  it('an unknown NSEC3 hash algorithm → insecure (records ignored, RFC 5155 §8.1)', () => {
+  it('only NSEC3 records with an unknown hash algorithm → ignored, nothing proven → bogus (RFC 5155 §8.1)', () => {
     const u = signedParent('nsec3', { ...PARAMS, hashAlgorithm: 2 });
     const r = run(u, 'nx.example', T.A, RCODE.NXDOMAIN, [], [...u.set('example', T.SOA), ...u.deny('example', 'nx.example', '*.example')]);
-    expect(r.verdict.status).toBe('insecure');
+    expect(r.verdict).toMatchObject({ status: 'bogus', id: 'DN03', ede: EDE.NSEC_MISSING });
+    const nodata = run(u, 'nx.example', T.A, RCODE.NOERROR, [], [...u.set('example', T.SOA), ...u.deny('example', 'nx.example', '*.example')]);
+    expect(nodata.verdict.status).toBe('bogus');
   });
 
   it('NSEC3 flags other than opt-out → ignored (RFC 5155 §8.2) → bogus', () => {
