@@ -90,7 +90,8 @@ describe('spoofed replies raced against real queries (RFC 5452)', () => {
   beforeAll(async () => {
     // daneel's readiness check (`. SOA`) and priming go through the attacker relaying honestly.
     attacker = await startAttacker('pass');
-    daneel = await startDaneelWith(hierarchy, DANEEL, proxyHints(), ['--log-level', 'warn']);
+    // The answer cache off (nothing kept, no bad cache): every phase's queries must race the attacker upstream.
+    daneel = await startDaneelWith(hierarchy, DANEEL, proxyHints(), ['--log-level', 'warn', '--cache-max-ttl', '0', '--bad-cache-ttl', '0']);
     await attacker.stop();
     attacker = undefined;
   }, 90_000);
@@ -117,7 +118,7 @@ describe('spoofed replies raced against real queries (RFC 5452)', () => {
     // would never ask the root, where the attacker sits, again.
     await daneel.stop();
     attacker = await startAttacker('pass');
-    daneel = await startDaneelWith(hierarchy, DANEEL, proxyHints(), ['--log-level', 'warn']);
+    daneel = await startDaneelWith(hierarchy, DANEEL, proxyHints(), ['--log-level', 'warn', '--cache-max-ttl', '0', '--bad-cache-ttl', '0']);
     await attacker.stop();
     attacker = await startAttacker('exact');
     const results = await askAll();
