@@ -535,27 +535,13 @@ class IterativeResolver implements Resolver {
   }
 
   /**
-   * A server's addresses: its glue, else its own (child-side) addresses once looked up. RFC 2181 §5.4.1: the
-   * child's authoritative addresses come first; the parent's glue for the same name seen in another referral of
-   * this request, of lower rank, is kept as a fallback when parent and child disagree and the child's address
-   * does not answer.
-   */
-  private serverAddresses(req: Request, s: NameServer, glue: GlueContext): string[] {
-    if (s.addresses.length > 0) return s.addresses;
-    const own = req.ns.known(s.name);
-    if (req.ns.worthAsking(s.name, glue)) return own;
-    const fallback = (req.glue.get(s.name.key) ?? []).filter((a) => !own.includes(a));
-    return fallback.length > 0 ? [...own, ...fallback] : own;
-  }
-
-  /**
    * The best untried address of the zone's servers; when none is left, looks up the addresses of glueless NS
    * names — up to GLUELESS_PARALLEL at once, each at most once per request (NsAddressBook) — and tries again.
    */
   private async nextAddress(req: Request, zone: ZoneState, tried: Set<string>, glue: GlueContext): Promise<string | undefined> {
     for (;;) {
       const addresses = zone.servers
-        .flatMap((s) => this.serverAddresses(req, s, glue))
+        .flatMap((s) => (s.addresses.length > 0 ? s.addresses : req.ns.known(s.name)))
         .filter((a) => isAllowedTarget(a, this.config.builtinHints));
       const chosen = chooseAddress(addresses, this.health, { zoneKey: zone.zone.key, nowMs: this.config.clock.now(), doIp6: this.config.doIp6, tried });
       if (chosen !== undefined) return chosen;
@@ -593,8 +579,12 @@ class IterativeResolver implements Resolver {
       }
       if (out.length > 0) break;
     }
-    this.log?.debug({ ns: name.toString(), addresses: out }, 'glueless NS resolved');
-    return { addresses: out, ttl: ttl === Infinity ? 0 : ttl };
+    // RFC 2181 §5.4.1: the child's authoritative addresses come first; the parent's glue for the same name seen
+    // in another referral of this request, of lower rank, is kept after them as a fallback for when parent and
+    // child disagree and the child's address does not answer (kept with them in the shared address cache).
+    const fallback = (req.glue.get(name.key) ?? []).filter((a) => !out.includes(a));
+    this.log?.debug({ ns: name.toString(), addresses: out, parentGlue: fallback }, 'glueless NS resolved');
+    return { addresses: [...out, ...fallback], ttl: ttl === Infinity ? 0 : ttl };
   }
 
   /**
