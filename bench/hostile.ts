@@ -9,8 +9,7 @@
  *      client-sent decompression bombs (64 KB UDP... truncated to what UDP carries: see below).
  * It prints the average benign latency unloaded and loaded, their ratio (target ≤ 1.2), and each hostile kind's
  * average and maximum latency (target ≤ 50 ms, except the silent zone, which is bounded by the request wall
- * clock). daneel has no answer cache yet (another branch builds it), so "benign" is a full validated resolution
- * every time for daneel and a cache hit for Unbound: the comparison is honest about that, not like for like.
+ * clock). Both resolvers run with their answer caches at defaults, so after warm-up "benign" is a cache hit for each.
  *
  *   sudo npm run bench:hostile            BENCH_S=8 BENCH_HOSTILE_QPS=500 BENCH_BENIGN_QPS=50 to change the run
  */
