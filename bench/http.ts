@@ -139,7 +139,7 @@ async function load(rootHints: string, trustAnchor: string): Promise<void> {
     const line = (label: string, rps: number, err: number, note: string) =>
       `${label.padEnd(34)} ${rps.toFixed(0).padStart(7)} /s  ${(rps / m.socket).toFixed(2).padStart(5)} × socket  errors ${err}  ${note}`;
     process.stdout.write([
-      `daneel warm, ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${RUN_MS} ms each, medians (no answer cache yet: each request resolves from the root)`,
+      `daneel warm, ${CONCURRENCY} in flight, ${ROUNDS} rounds × ${RUN_MS} ms each, medians (answer cache on at its defaults: after warm-up, requests are answered from it)`,
       line('UDP socket, TLSA query', m.socket, errors.socket!, `1 resolution per request; ${errors.socketTimeouts} queries unanswered after ${CLIENT_TIMEOUT_MS / 1000} s`),
       line('GET /dns-query (DoH), same query', m.doh, errors.doh!, '1 resolution per request'),
       line('GET /tlsa?host&port', m.tlsa, errors.tlsa!, '2 resolutions per request (A for RFC 7671 §7, then TLSA)'),
