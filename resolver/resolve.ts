@@ -392,7 +392,24 @@ class IterativeResolver implements Resolver {
 
   /** The zone's validated DNSKEY set through the chain of trust (RFC 4035 §5.2), fetched once per key store. */
   private zoneKeys(req: Request, zone: ZoneState): Promise<ZoneKeys> {
-    return req.chain.zoneKeys(zone.zone, { ...(zone.ds ? { ds: zone.ds } : {}), ...(zone.anchors ? { anchors: zone.anchors } : {}) });
+    const keys = req.chain.zoneKeys(zone.zone, { ...(zone.ds ? { ds: zone.ds } : {}), ...(zone.anchors ? { anchors: zone.anchors } : {}) });
+    if (zone.zone.isRoot && this.primed) {
+      const primed = this.primed;
+      keys.then((k) => { if (k.verdict.status === 'bogus') this.forgetPriming(primed, `root DNSKEY set from the primed servers is bogus: ${k.verdict.reason}`); }, () => undefined);
+    }
+    return keys;
+  }
+
+  /**
+   * RFC 8109 §3.3: the root servers' addresses in a priming reply are unsigned glue, so one forged priming reply
+   * could pin every later request to an attacker's servers for the NS TTL (up to MAX_PRIMING_TTL_S). When the
+   * primed servers give a root DNSKEY set that does not validate against the trust anchor, or none of them
+   * answers, the primed list is dropped and the next request primes again from the hints.
+   */
+  private forgetPriming(primed: NonNullable<IterativeResolver['primed']>, why: string): void {
+    if (this.primed !== primed) return;
+    this.primed = undefined;
+    this.log?.warn({ why }, 'primed root servers dropped: priming again from the hints');
   }
 
   /** The zone's servers answered for `name` themselves: no cut between (kept as long as the reply's TTLs). */
@@ -503,6 +520,7 @@ class IterativeResolver implements Resolver {
         address = await this.nextAddress(req, zone, tried, glue);
       }
       if (address === undefined) {
+        if (zone.zone.isRoot && this.primed) this.forgetPriming(this.primed, 'no primed root server answered');
         throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, `no server of ${zone.zone} answered ${q.name} ${q.type}${problems.length ? ` (${problems.join('; ')})` : ''}`);
       }
       tried.add(address);
