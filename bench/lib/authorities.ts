@@ -54,6 +54,7 @@ export async function startAuthorities(workdir: string, rttMs: number): Promise<
   // the proxy holds each exchange for the full RTT: a faster reply means the delay is not in the path
   if (probe.ms < rttMs) throw new Error(`root SOA through the delay proxy took ${probe.ms.toFixed(1)} ms, less than the ${rttMs} ms RTT`);
   await proxy.takeCounts(); // the probe is not a resolver's query
+  console.log(`delay proxy up: root SOA round trip ${probe.ms.toFixed(1)} ms (simulated RTT ${rttMs} ms)`);
   const trust = { workdir, rootHints: join(workdir, 'root.hints'), rootDs: join(workdir, 'root.ds') };
   const names = readFileSync(join(workdir, 'names.txt'), 'utf8').split('\n').filter(Boolean);
   return { proxy, trust, names, measuredRttMs: probe.ms };
