@@ -56,6 +56,8 @@ export interface ResolverSettings {
   trustAnchors: string[];
   qnameMinimisation: boolean;
   doIp6: boolean;
+  /** 0x20 QNAME case randomisation upstream (resolver/iterator/qname-case.ts); default yes. */
+  qnameCaseRandomisation?: boolean;
   limits?: { resolution?: Partial<ResolutionLimits>; work?: Partial<WorkLimits> };
 }
 
@@ -70,6 +72,7 @@ export function resolverConfig(settings: ResolverSettings, clock: Clock = system
       trustAnchors,
       qnameMinimisation: settings.qnameMinimisation,
       doIp6: settings.doIp6,
+      qnameCaseRandomisation: settings.qnameCaseRandomisation ?? true,
       transport: new StandardTransport(),
       clock,
       policy: DEFAULT_POLICY,

@@ -53,6 +53,8 @@ export interface ResolverConfig {
   qnameMinimisation: boolean;
   /** Query IPv6 server addresses (default true). */
   doIp6: boolean;
+  /** 0x20 QNAME case randomisation on upstream queries, with a per-server fallback (default true). */
+  qnameCaseRandomisation?: boolean;
   transport: Transport;
   clock: Clock;
   policy: ValidationPolicy;

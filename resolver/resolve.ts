@@ -33,7 +33,10 @@ import { chooseAddress, ServerHealth } from './iterator/servers.js';
 import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
 import { replyMismatch } from './iterator/exchange-check.js';
-import { addressOf, coveredType, rdataName } from './iterator/records.js';
+import { QnameCase } from './iterator/qname-case.js';
+import { addressOf, rdataName } from './iterator/records.js';
+import { ResolutionError } from './resolution-error.js';
+import { checkRequest, keepInResult } from './request-checks.js';
 import { anchorsFor, initialState, weakest, type ZoneState } from './iterator/zone-state.js';
 
 /** The pino methods the resolver uses; pass a pino logger (or a child) as `logger`. */
@@ -48,20 +51,12 @@ export interface ResolverOptions extends ResolverConfig {
   logger?: Logger;
 }
 
-/** Why a request ended without an answer; `code` is stable, `ede` the RFC 8914 code sent to clients. */
-export class ResolutionError extends Error {
-  constructor(
-    readonly code: 'REFERRAL_DEPTH' | 'CNAME_CHAIN' | 'QUERY_BUDGET' | 'REQUEST_TIMEOUT' | 'NO_REACHABLE_AUTHORITY' | 'REFERRAL_LOOP' | 'ABORTED',
-    readonly ede: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ResolutionError';
-  }
-}
+export { ResolutionError };
 
 /** DNS port for every upstream; hints and glue carry addresses only. */
 const DNS_PORT = 53;
+/** sendOnce's answer when the reply did not echo the 0x20 QNAME case: never used, asked again with the plain name. */
+const CASE_NOT_ECHOED = 'reply did not echo the QNAME case (0x20)';
 /** Extra passes over a zone's servers when all of them timed out (a lost datagram is not a dead server). */
 const RETRY_ROUNDS = 1;
 /** How long a primed root NS set is used before priming again (RFC 8109 §3: re-prime before the TTL ends). */
@@ -103,11 +98,13 @@ export function createResolver(config: ResolverOptions): Resolver {
 
 class IterativeResolver implements Resolver {
   private readonly health: ServerHealth;
+  private readonly qnameCase: QnameCase;
   private primed: { servers: NameServer[]; untilMs: number } | undefined;
   private readonly log: Logger | undefined;
 
   constructor(private readonly config: ResolverOptions) {
     this.health = new ServerHealth(config.limits);
+    this.qnameCase = new QnameCase(config.qnameCaseRandomisation ?? true);
     this.log = config.logger;
   }
 
@@ -451,7 +448,9 @@ class IterativeResolver implements Resolver {
 
   /** Sends one query (UDP, then TCP when truncated); returns the decoded reply, or why there is none. */
   private async send(req: Request, address: string, q: OutgoingQuestion): Promise<Message | string> {
-    const first = await this.sendOnce(req, address, q, false);
+    let first = await this.sendOnce(req, address, q, false);
+    // A server that did not echo the 0x20 case is asked once more with the plain name (iterator/qname-case.ts).
+    if (first === CASE_NOT_ECHOED) first = await this.sendOnce(req, address, q, false);
     if (typeof first === 'string' || !first.flags.tc) return first;
     // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP.
     this.log?.debug({ address, qname: q.name.toString() }, 'truncated, retrying over TCP');
@@ -466,7 +465,8 @@ class IterativeResolver implements Resolver {
     }
     const id = randomId();
     // EDNS0 with a 1232-byte buffer and DO=1 on every query (RFC 6891, RFC 3225); RD=0: we iterate ourselves.
-    const wire = buildQuery({ id, name: q.name, type: q.type, rd: false, cd: false, do: true, udpSize: DEFAULT_UDP_SIZE });
+    const sent = this.qnameCase.nameFor(address, q.name, this.config.clock.now());
+    const wire = buildQuery({ id, name: sent, type: q.type, rd: false, cd: false, do: true, udpSize: DEFAULT_UDP_SIZE });
     const start = this.config.clock.now();
     const timeoutMs = Math.max(1, Math.min(this.health.timeoutFor(address), req.deadlineMs - start));
     let bytes: Uint8Array;
@@ -487,26 +487,17 @@ class IterativeResolver implements Resolver {
       return `malformed reply (${e instanceof Error ? e.message : String(e)})`;
     }
     const mismatch = replyMismatch(msg, id, q.name, q.type);
-    return mismatch ?? msg;
+    if (mismatch !== undefined) return mismatch;
+    return this.qnameCase.accept(address, sent, q.name, msg, this.config.clock.now()) ?? CASE_NOT_ECHOED;
   }
 
   private checkRequest(req: Request): void {
-    if (req.signal?.aborted) throw new ResolutionError('ABORTED', EDE.OTHER, 'request aborted');
-    if (this.config.clock.now() >= req.deadlineMs) {
-      throw new ResolutionError('REQUEST_TIMEOUT', EDE.NO_REACHABLE_AUTHORITY, `request took longer than requestTimeoutMs (${this.config.limits.requestTimeoutMs} ms)`);
-    }
+    checkRequest(req, this.config.clock, this.config.limits.requestTimeoutMs);
   }
 
   private nowSeconds(): number {
     return Math.floor(this.config.clock.now() / 1000);
   }
-}
-
-/** Records a result's authority section carries: denial proofs always, SOA for negative answers; never NS/DS. */
-function keepInResult(rr: RR, negative: boolean): boolean {
-  const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
-  if (type === T.NSEC || type === T.NSEC3) return true;
-  return negative && type === T.SOA;
 }
 
 /** Root servers from a priming reply: NS names of the answer with their addresses (RFC 8109 §3.3). */

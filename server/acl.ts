@@ -84,6 +84,11 @@ export function addressBytes(address: string): Uint8Array {
   return out;
 }
 
+/** True for the 16-byte form of an IPv4 address (::ffff:a.b.c.d). */
+export function isV4Mapped(bytes: Uint8Array): boolean {
+  return V4_MAPPED.every((b, i) => bytes[i] === b);
+}
+
 function matches(p: Prefix, addr: Uint8Array): boolean {
   const full = p.bits >> 3;
   for (let i = 0; i < full; i++) if (p.bytes[i] !== addr[i]) return false;
@@ -95,7 +100,7 @@ function matches(p: Prefix, addr: Uint8Array): boolean {
 
 /** True when the prefix covers every IPv4 or every IPv6 address (0.0.0.0/0, ::/0). */
 export function coversEverything(p: Prefix): boolean {
-  return p.bits === 0 || (p.bits === 96 && p.bytes.slice(0, 12).every((b, i) => b === V4_MAPPED[i]));
+  return p.bits === 0 || (p.bits === 96 && isV4Mapped(p.bytes));
 }
 
 export class Acl {

@@ -13,6 +13,28 @@ export interface ServerLimits {
   maxPipelinedPerConnection: number;
   /** Milliseconds close() waits for in-flight requests before closing the sockets. */
   closeGraceMs: number;
+  /**
+   * Requests of one client (address cut to clientPrefixV4/V6) being resolved at once, over UDP and TCP together:
+   * a tenth of maxConcurrentRequests, so one client flooding a zone that never answers (each query holding a slot
+   * for requestTimeoutMs) leaves the other nine tenths to everyone else. Beyond it UDP queries are dropped and
+   * TCP queries wait on the connection.
+   */
+  maxRequestsPerClient: number;
+  /** Open TCP connections of one client (Unbound tcp-connection-limit is per netblock too). */
+  maxTcpConnectionsPerClient: number;
+  /**
+   * Time for one TCP message to arrive in full once its first octet came (Knot tcp-io-timeout is 500 ms; we allow
+   * slow links more). A client trickling a frame octet by octet is cut off instead of holding its connection.
+   */
+  tcpFrameTimeoutMs: number;
+  /**
+   * Reply octets written to one TCP connection and not yet taken by the client. Reading stops while the socket
+   * needs a drain; a client that still does not read and passes this is disconnected, so memory stays bounded.
+   */
+  maxTcpUnsentReplyBytes: number;
+  /** Prefix lengths that make one client (server/client-key.ts). */
+  clientPrefixV4: number;
+  clientPrefixV6: number;
 }
 
 export const DEFAULT_SERVER_LIMITS: ServerLimits = {
@@ -21,6 +43,12 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   tcpIdleTimeoutMs: 10_000,
   maxPipelinedPerConnection: 16,
   closeGraceMs: 2_000,
+  maxRequestsPerClient: 100,
+  maxTcpConnectionsPerClient: 16,
+  tcpFrameTimeoutMs: 2_000,
+  maxTcpUnsentReplyBytes: 256 * 1024,
+  clientPrefixV4: 32,
+  clientPrefixV6: 64,
 };
 
 /** Our EDNS UDP payload size (DNS Flag Day 2020), advertised and used as the cap for UDP replies. */

@@ -10,7 +10,7 @@
  * with an Extended DNS Error (RFC 8914 §4.19 code 18, Prohibited) saying it was rate limited.
  * The clock is injected (milliseconds).
  */
-import { addressBytes } from './acl.js';
+import { addressBytes, isV4Mapped } from './acl.js';
 
 export interface RateLimitOptions {
   /** Sustained queries per second per client; 0 turns the limit off. */
@@ -36,15 +36,13 @@ interface Bucket {
 
 function clientKey(address: string): string {
   const b = addressBytes(address);
-  const v4 = b.slice(0, 12).every((x, i) => x === (i < 10 ? 0 : 0xff));
   // IPv4: the address; IPv6: its /64.
-  return Buffer.from(v4 ? b.subarray(12) : b.subarray(0, 8)).toString('hex');
+  return Buffer.from(isV4Mapped(b) ? b.subarray(12) : b.subarray(0, 8)).toString('hex');
 }
 
 function isLoopback(address: string): boolean {
   const b = addressBytes(address);
-  const v4 = b.slice(0, 12).every((x, i) => x === (i < 10 ? 0 : 0xff));
-  if (v4) return b[12] === 127;
+  if (isV4Mapped(b)) return b[12] === 127;
   return b.slice(0, 15).every((x) => x === 0) && b[15] === 1;
 }
 

@@ -7,6 +7,7 @@
  *   const bound = await server.start();   // [{ address: '127.0.0.1', port: 5300 }]
  *   await server.close();
  */
+import { setMaxListeners } from 'node:events';
 import type { Resolver } from '../resolver/api.js';
 import { RequestGate } from './gate.js';
 import { DEFAULT_SERVER_LIMITS } from './limits.js';
@@ -44,8 +45,10 @@ export class DnsServer {
 
   constructor(resolver: Resolver, private readonly opts: DnsServerOptions) {
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...opts.limits };
-    this.gate = new RequestGate(this.limits.maxConcurrentRequests);
+    this.gate = new RequestGate(this.limits.maxConcurrentRequests, this.limits.maxRequestsPerClient);
     this.logger = opts.logger ?? silentLogger;
+    // Every request in flight listens on this one signal (several listeners each, transport included).
+    setMaxListeners(4 * this.limits.maxConcurrentRequests + 16, this.abort.signal);
     this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
     if (opts.onResult) this.deps.onResult = opts.onResult;
   }
@@ -89,7 +92,7 @@ export class DnsServer {
    */
   private async bindPair(where: ListenAddress, deps: ListenerDeps): Promise<ListenAddress> {
     for (let attempt = 1; ; attempt++) {
-      const udp = new UdpListener(where, deps);
+      const udp = new UdpListener(where, deps, this.limits);
       this.listeners.push(udp);
       const got = await udp.start();
       const tcp = new TcpListener({ address: where.address, port: got.port }, deps, this.limits, this.connections);
@@ -105,9 +108,11 @@ export class DnsServer {
     }
   }
 
-  /** Stops taking queries, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
+  /** Stops taking queries and TCP connections, waits up to closeGraceMs for those in flight, then cancels them and closes sockets. */
   async close(): Promise<void> {
     this.gate.closing = true;
+    // No new TCP connections while the queries in flight drain (UDP queries are refused by the gate).
+    for (const l of this.listeners) if (l instanceof TcpListener) void l.stopAccepting();
     await this.gate.idle(this.limits.closeGraceMs);
     this.abort.abort();
     await this.closeListeners();

@@ -1,10 +1,10 @@
 /**
- * The TCP front end (RFC 7766): length-framed queries, several in flight per connection (answered in any
- * order, RFC 7766 §6.2.1.1), an idle timeout (§6.2.3), and a cap on connections.
+ * The TCP front end (RFC 7766): accepts connections up to maxTcpConnections in all and
+ * maxTcpConnectionsPerClient per client, and hands each to a TcpConnection (framing, pipelining, timeouts).
  */
 import net from 'node:net';
-import { FrameReader, frame } from '../resolver/transport/tcp.js';
-import { answerWire, turnAway } from './wire.js';
+import { TcpConnection } from './tcp-connection.js';
+import { clientKey } from './client-key.js';
 import type { ListenerDeps } from './udp-listener.js';
 import type { ServerLimits } from './limits.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
@@ -14,6 +14,8 @@ import type { ListenAddress } from './listen-address.js';
 export class ConnectionCounter {
   open = 0;
   refused = 0;
+  /** Open connections per client key; entries removed at zero. */
+  readonly perClient = new Map<string, number>();
 }
 
 export class TcpListener {
@@ -40,75 +42,46 @@ export class TcpListener {
   }
 
   private onConnection(conn: net.Socket): void {
-    // Dropped clients get no connection at all; refused ones get REFUSED per query (below).
+    // Dropped clients get no connection at all; refused ones get REFUSED per query (TcpConnection).
     if (this.deps.policy.acl.decide(conn.remoteAddress ?? '') === 'drop') {
       conn.destroy();
       return;
     }
-    if (this.deps.signal.aborted || this.counter.open >= this.limits.maxTcpConnections) {
+    const client = clientKey(conn.remoteAddress, this.limits);
+    const mine = this.counter.perClient.get(client) ?? 0;
+    if (this.deps.signal.aborted || this.counter.open >= this.limits.maxTcpConnections || mine >= this.limits.maxTcpConnectionsPerClient) {
       this.counter.refused++;
       this.deps.logger.debug({ client: conn.remoteAddress }, 'TCP connection limit reached: closed');
       conn.destroy();
       return;
     }
     this.counter.open++;
+    this.counter.perClient.set(client, mine + 1);
     this.connections.add(conn);
-    conn.on('close', () => { this.counter.open--; this.connections.delete(conn); });
-    conn.on('error', () => conn.destroy());
-    const reader = new FrameReader();
-    let pending = 0;
-    conn.setTimeout(this.limits.tcpIdleTimeoutMs, () => { if (pending === 0) conn.destroy(); });
-    conn.on('data', (chunk: Buffer) => {
-      reader.push(chunk);
-      for (let query = reader.take(); query; query = reader.take()) {
-        pending++;
-        // Back-pressure: stop reading while this client has as many queries in flight as allowed.
-        if (pending >= this.limits.maxPipelinedPerConnection) conn.pause();
-        this.answer(conn, query).finally(() => {
-          pending--;
-          if (pending < this.limits.maxPipelinedPerConnection && !conn.destroyed) conn.resume();
-        });
-      }
+    conn.on('close', () => {
+      this.counter.open--;
+      const left = (this.counter.perClient.get(client) ?? 1) - 1;
+      if (left <= 0) this.counter.perClient.delete(client); else this.counter.perClient.set(client, left);
+      this.connections.delete(conn);
     });
+    conn.on('error', () => conn.destroy());
+    new TcpConnection(conn, client, this.deps, this.limits);
   }
 
-  private async answer(conn: net.Socket, query: Uint8Array): Promise<void> {
-    const { gate, logger } = this.deps;
-    const client = conn.remoteAddress ?? '';
-    const admission = this.deps.policy.admit(client, 'tcp');
-    if (admission !== 'answer') {
-      logger.debug({ client, admission }, 'TCP query turned away');
-      const reply = admission === 'drop' ? undefined : turnAway(query, admission, 'tcp');
-      if (reply && !conn.destroyed && conn.writable) conn.write(frame(reply));
-      else conn.destroy();
-      return;
-    }
-    if (!gate.tryEnter()) {
-      logger.debug({ client: conn.remoteAddress }, 'request limit reached: TCP query dropped');
-      return;
-    }
-    try {
-      const onResult = this.deps.onResult?.(client, 'tcp');
-      const reply = await answerWire(query, this.deps.resolver, {
-        protocol: 'tcp',
-        signal: this.deps.signal,
-        ...(onResult ? { onResult } : {}),
-        onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
-      });
-      if (reply && !conn.destroyed && conn.writable) conn.write(frame(reply));
-    } catch (err) {
-      logger.error({ err: (err as Error)?.message }, 'TCP request failed');
-    } finally {
-      gate.leave();
-    }
+  private closed: Promise<void> | undefined;
+
+  /** Stops accepting connections (SIGTERM drain); open connections keep being served. */
+  stopAccepting(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) this.closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    return this.closed ?? Promise.resolve();
   }
 
   /** Stops accepting, ends idle connections and closes the listener. */
   async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
+    const closed = this.stopAccepting();
     for (const conn of this.connections) conn.end();
-    const closed = server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
     // Connections that do not finish their goodbye promptly are cut.
     const timer = setTimeout(() => { for (const conn of this.connections) conn.destroy(); }, 500);
     await closed;

@@ -6,6 +6,8 @@ import { answerWire, turnAway } from './wire.js';
 import type { ClientPolicy } from './admission.js';
 import type { QueryContext } from './handler.js';
 import type { RequestGate } from './gate.js';
+import { clientKey } from './client-key.js';
+import type { ServerLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import { ServerError, formatListenAddress } from './listen-address.js';
 import type { ListenAddress } from './listen-address.js';
@@ -24,7 +26,7 @@ export interface ListenerDeps {
 export class UdpListener {
   private socket: dgram.Socket | undefined;
 
-  constructor(private readonly where: ListenAddress, private readonly deps: ListenerDeps) {}
+  constructor(private readonly where: ListenAddress, private readonly deps: ListenerDeps, private readonly limits: ServerLimits) {}
 
   /** Binds the socket; resolves with the bound address (port 0 picks a free one, for tests). */
   async start(): Promise<ListenAddress> {
@@ -50,8 +52,11 @@ export class UdpListener {
       if (admission !== 'drop') void this.send(turnAway(msg, admission, 'udp'), rinfo);
       return;
     }
-    if (!gate.tryEnter()) {
-      logger.debug({ client: rinfo.address }, 'request limit reached: UDP query dropped');
+    const client = clientKey(rinfo.address, this.limits);
+    const entered = gate.enter(client);
+    if (entered !== 'ok') {
+      // Dropped, not refused: the client retries later, and a spoofed source gets no reply to amplify.
+      logger.debug({ client: rinfo.address, why: entered }, 'request limit reached: UDP query dropped');
       return;
     }
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
@@ -64,7 +69,7 @@ export class UdpListener {
     })
       .then((reply) => this.send(reply, rinfo))
       .catch((err: unknown) => logger.error({ err: (err as Error)?.message }, 'UDP request failed'))
-      .finally(() => gate.leave());
+      .finally(() => gate.leave(client));
   }
 
   /** Sends and waits for the send to complete, so close() right after cannot cancel a queued reply. */

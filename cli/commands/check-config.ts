@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { EXIT_USAGE, resolverConfig, UsageError } from '../config.js';
-import { checkConfigFile } from '../options/options.js';
-import { ConfigError } from '../options/errors.js';
 
 export function register(program: Command): void {
   program
@@ -14,9 +12,15 @@ export function register(program: Command): void {
     .description('validate a configuration file (exit 0 when valid, 64 with file:line: key: problem otherwise)')
     .argument('<file>', 'YAML configuration file')
     .action(async (file: string) => {
+      // Loaded here: other subcommands and --version need no schema (zod, yaml).
+      const { checkConfigFile } = await import('../options/options.js');
+      const { ConfigError } = await import('../options/errors.js');
       try {
         const options = checkConfigFile(file);
         const config = resolverConfig(options);
+        // Upstream URLs and the CA file of forward-zones / forward-ca, as serve would read them.
+        const { forwardingFromOptions } = await import('../forwarding.js');
+        forwardingFromOptions(options.forwardZones, options.forwardCa);
         await config.transport.close();
         process.stdout.write(`${file}: ok\n`);
       } catch (err) {

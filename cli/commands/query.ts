@@ -7,7 +7,7 @@
  */
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
-import { createResolver } from '../../resolver/resolve.js';
+import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
 import { Name } from '../../resolver/wire/name.js';
 import { CLASS_IN, RCODE, rcodeName, typeName } from '../../resolver/wire/types.js';
 import type { Message } from '../../resolver/wire/types.js';
@@ -19,7 +19,7 @@ import type { ResolverFlags } from '../config.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
 
-export interface QueryArgs extends ResolverFlags {
+export interface QueryArgs extends ResolverFlags, ForwardFlags {
   name: string;
   type: string;
   json?: boolean;
@@ -98,7 +98,13 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
   let owned: Resolver | undefined;
   try {
     const { qname, qtype } = parseQuestion(args.name, args.type);
-    const r = resolver ?? (owned = createResolver(resolverConfigFromFlags(args)));
+    let r = resolver;
+    if (!r) {
+      // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
+      const { createRoutedResolver } = await import('../../resolver/forward/index.js');
+      const { forwardingFromFlags } = await import('../forwarding.js');
+      r = owned = createRoutedResolver(resolverConfigFromFlags(args), forwardingFromFlags(args));
+    }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);
     return { exitCode: exitCodeFor(result), stdout, stderr: '' };
@@ -117,7 +123,7 @@ export function register(program: Command): void {
     .argument('<name>', 'domain name, e.g. _443._tcp.www.example.fr')
     .argument('<type>', 'record type, e.g. TLSA, A, TYPE52')
     .option('--json', 'print { qname, qtype, rcode, status, reason, ede, answer, authority } as JSON');
-  addResolverOptions(cmd).action(async (name: string, type: string, o: ResolverFlags & { json?: boolean }) => {
+  addForwardOptions(addResolverOptions(cmd)).action(async (name: string, type: string, o: ResolverFlags & ForwardFlags & { json?: boolean }) => {
     const r = await runQuery({ ...o, name, type });
     process.stdout.write(r.stdout);
     process.stderr.write(r.stderr);

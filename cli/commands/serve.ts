@@ -6,22 +6,11 @@
  * Usage and configuration errors exit 64; a listen address that cannot be bound exits 1.
  */
 import { Command, Option } from 'commander';
-import { pino } from 'pino';
-import { ServerError } from '../../server/listen-address.js';
-import { addResolverOptions, EXIT_USAGE, UsageError } from '../config.js';
-import { buildOptions } from '../options/options.js';
-import { ConfigError } from '../options/errors.js';
-import { LOG_LEVELS } from '../options/schema.js';
-import { ServeRuntime } from '../serve/runtime.js';
+import { addResolverOptions } from '../config.js';
+import { addForwardOptions } from '../forward-options.js';
+import { LOG_LEVELS } from '../options/levels.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-
-/** Starts the server from a configuration file and/or flags. Throws UsageError/ConfigError or ServerError. */
-export async function startServe(flags: Record<string, unknown>): Promise<ServeRuntime> {
-  const options = buildOptions(flags['config'] as string | undefined, flags);
-  const logger = pino({ level: options.log.level, base: { name: 'daneel' } }, pino.destination(2));
-  return ServeRuntime.start(options, flags, logger);
-}
 
 export function register(program: Command): void {
   const cmd = program
@@ -34,31 +23,10 @@ export function register(program: Command): void {
     .option('--drop <prefix>', 'ignore clients in this prefix (repeatable)', collect, [])
     .option('--rate-limit <qps>', 'queries per second per client address (IPv6: per /64); 0 = off (default), loopback exempt')
     .addOption(new Option('--log-level <level>', 'pino log level (default: info)').choices([...LOG_LEVELS]))
-    .addOption(new Option('--query-log <yes|no>', 'log one line per query (default: no)').choices(['yes', 'no']));
-  addResolverOptions(cmd).action(async (o: Record<string, unknown>) => {
-    let running: ServeRuntime;
-    try {
-      running = await startServe(o);
-    } catch (err) {
-      if (err instanceof UsageError || err instanceof ConfigError) {
-        process.stderr.write(`daneel serve: ${err.message.split('\n').join('\ndaneel serve: ')}\n`);
-        process.exit(EXIT_USAGE);
-      }
-      if (err instanceof ServerError) {
-        process.stderr.write(`daneel serve: ${err.message}\n`);
-        process.exit(1);
-      }
-      throw err;
-    }
-    let stopping = false;
-    const shutdown = (signal: string): void => {
-      if (stopping) return;
-      stopping = true;
-      running.logger.info({ signal }, 'stopping: draining queries in flight');
-      running.stop().then(() => process.exit(0), () => process.exit(1));
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-    process.on('SIGHUP', () => { if (!stopping) running.reload(); });
+    .addOption(new Option('--query-log <yes|no>', 'log one line per query (default: no)').choices(['yes', 'no']))
+    .addOption(new Option('--qname-case-randomisation <yes|no>', '0x20: random QNAME case upstream, checked in replies (default: yes)').choices(['yes', 'no']));
+  addForwardOptions(addResolverOptions(cmd)).action(async (o: Record<string, unknown>) => {
+    const { serveCommand } = await import('../serve/start.js');
+    await serveCommand(o);
   });
 }

@@ -138,7 +138,8 @@ export function buildOptions(configFile: string | undefined, flags: Record<strin
   }
   const options = toOptions(merged.data, configFile);
   if (options.listen.length === 0) {
-    throw new ConfigError([{ where: configFile ?? 'daneel serve', key: 'listen', message: 'at least one listen address is needed (--listen ADDR:PORT or listen: in the file)' }]);
+    const message = 'at least one --listen ADDR:PORT is needed (or listen: in the configuration file)';
+    throw new ConfigError([configFile === undefined ? { where: '--listen', key: '', message } : { where: configFile, key: 'listen', message }]);
   }
   return options;
 }

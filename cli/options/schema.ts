@@ -10,18 +10,19 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseListenAddress } from '../../server/listen-address.js';
 import { parsePrefix } from '../../server/acl.js';
+import { LOG_LEVELS } from './levels.js';
 
 const MIB = 1024 * 1024;
 /** Longest TTL that DNS can carry (RFC 2181 §8: 2^31 - 1 seconds). */
 const MAX_TTL_SECONDS = 2 ** 31 - 1;
 
-const listenAddress = z.string().refine((s) => {
-  try { parseListenAddress(s); return true; } catch { return false; }
-}, { error: 'must be ADDR:PORT (IPv6 as [ADDR]:PORT)' });
+/** A string checked by a parser that throws a descriptive error (its message becomes the problem's text). */
+const parsedBy = (parse: (s: string) => unknown) => z.string().superRefine((s, ctx) => {
+  try { parse(s); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); }
+});
 
-const prefix = z.string().refine((s) => {
-  try { parsePrefix(s); return true; } catch { return false; }
-}, { error: 'must be an address or ADDRESS/LENGTH prefix' });
+const listenAddress = parsedBy(parseListenAddress);
+const prefix = parsedBy(parsePrefix);
 
 const seconds = z.number().int().min(0, { error: 'must be ≥ 0 seconds' }).max(MAX_TTL_SECONDS, { error: `must be ≤ ${MAX_TTL_SECONDS} seconds` });
 const positiveInt = z.number().int().min(1, { error: 'must be ≥ 1' });
@@ -30,7 +31,6 @@ const file = z.string().min(1, { error: 'must name a file' });
 const zoneName = z.string().regex(/^(\.|([^.\s]{1,63}\.)*[^.\s]{1,63}\.?)$/, { error: 'must be a domain name' });
 
 export const ACL_ACTIONS = ['allow', 'refuse', 'drop'] as const;
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const configSchema = z.strictObject({
   listen: z.array(listenAddress).min(1, { error: 'must list at least one ADDR:PORT' }).optional(),

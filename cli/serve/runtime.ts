@@ -11,7 +11,8 @@
  * Listen addresses and server limits need a restart (as in Unbound and Knot Resolver): a change is logged.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { createResolver } from '../../resolver/resolve.js';
+import { createRoutedResolver } from '../../resolver/forward/index.js';
+import { forwardingFromOptions } from '../forwarding.js';
 import { SwappableResolver } from '../../resolver/swappable.js';
 import { DnsServer } from '../../server/server.js';
 import { ClientPolicy } from '../../server/admission.js';
@@ -30,7 +31,10 @@ export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error
 
 function makeResolver(options: DaneelOptions, logger: PinoLogger): { resolver: Resolver; anchors: number; builtinHints: boolean } {
   const config = resolverConfig(options);
-  return { resolver: createResolver({ ...config, logger }), anchors: config.trustAnchors.length, builtinHints: config.builtinHints };
+  const forwarding = forwardingFromOptions(options.forwardZones, options.forwardCa);
+  // With `.` forwarded nothing is iterated, so the built-in hints are never used.
+  const iterates = !forwarding.table.zones().some((z) => z.zone.isRoot);
+  return { resolver: createRoutedResolver({ ...config, logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
 }
 
 function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {

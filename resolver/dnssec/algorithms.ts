@@ -58,8 +58,20 @@ const b64url = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.by
 
 const MAX_RSA_OCTETS = 4096 / 8;
 
-/** RFC 3110 §2 public key → JWK; undefined when the lengths do not add up or a part is empty. */
-function rsaJwk(key: Uint8Array): JsonWebKey | undefined {
+/**
+ * Largest RSA public exponent accepted, in bits. RFC 3110 §2 allows up to 4096 bits, but the cost of a
+ * verification grows with the exponent's length: a 3064-bit exponent makes each check ~140 times slower than
+ * 65537 (bench/hostile-cpu.ts), so a zone could spend a client's whole signature budget in seconds of CPU.
+ * Signers use 65537 (BIND, Knot, ldns, OpenSSL's default); the widest in use we know of is .lv's KSK at
+ * 2^32 + 1 (33 bits, which broke validators capped at 2^31 − 1). 64 bits is OpenSSL's own cap
+ * (OPENSSL_RSA_MAX_PUBEXP_BITS, applied to moduli above 3072 bits): at most about 4× the cost of 65537.
+ */
+export const MAX_RSA_EXPONENT_BITS = 64;
+
+interface RsaParts { e: Uint8Array; n: Uint8Array }
+
+/** RFC 3110 §2 public key field split into exponent and modulus (leading zeros dropped); undefined if malformed. */
+function rsaParts(key: Uint8Array): RsaParts | undefined {
   if (key.length < 1) return undefined;
   let expLen = key[0]!;
   let pos = 1;
@@ -70,13 +82,42 @@ function rsaJwk(key: Uint8Array): JsonWebKey | undefined {
     pos = 3;
   }
   if (expLen === 0 || pos + expLen >= key.length) return undefined;
-  const e = key.subarray(pos, pos + expLen);
+  let e = key.subarray(pos, pos + expLen);
+  while (e.length > 1 && e[0] === 0) e = e.subarray(1);
   let n = key.subarray(pos + expLen);
   while (n.length > 1 && n[0] === 0) n = n.subarray(1);
-  // RFC 3110 §2: "the exponent and modulus are each limited to 4096 bits in length". Larger keys only cost CPU
-  // (a huge exponent makes every verification slow), so they verify nothing.
-  if (e.length > MAX_RSA_OCTETS || n.length > MAX_RSA_OCTETS) return undefined;
+  return { e, n };
+}
+
+function bitLength(bigEndian: Uint8Array): number {
+  const top = bigEndian[0] ?? 0;
+  return top === 0 ? 0 : (bigEndian.length - 1) * 8 + (32 - Math.clz32(top));
+}
+
+/** RFC 3110 §2 public key → JWK; undefined when the lengths do not add up, a part is empty, or a part is too long. */
+function rsaJwk(key: Uint8Array): JsonWebKey | undefined {
+  const parts = rsaParts(key);
+  if (parts === undefined) return undefined;
+  const { e, n } = parts;
+  // RFC 3110 §2: "the exponent and modulus are each limited to 4096 bits in length"; MAX_RSA_EXPONENT_BITS is ours.
+  if (bitLength(e) > MAX_RSA_EXPONENT_BITS || n.length > MAX_RSA_OCTETS) return undefined;
   return { kty: 'RSA', n: b64url(n), e: b64url(e) };
+}
+
+/**
+ * Why daneel refuses to use a well-formed DNSKEY whose algorithm it supports, or undefined when it does not:
+ * an RSA key with an exponent longer than MAX_RSA_EXPONENT_BITS. Such a key is treated like one of an
+ * unsupported algorithm (RFC 4035 §5.2), never tried, so it costs no signature check.
+ */
+export function refusedKeyReason(dnskeyRdata: Uint8Array): string | undefined {
+  if (dnskeyRdata.length < 5) return undefined;
+  const scheme = SCHEMES.get(dnskeyRdata[3]!);
+  if (scheme?.kind !== 'rsa') return undefined;
+  const parts = rsaParts(dnskeyRdata.subarray(4));
+  if (parts === undefined) return undefined;
+  const bits = bitLength(parts.e);
+  if (bits <= MAX_RSA_EXPONENT_BITS) return undefined;
+  return `RSA public exponent of ${bits} bits exceeds MAX_RSA_EXPONENT_BITS (${MAX_RSA_EXPONENT_BITS})`;
 }
 
 function jwkFor(scheme: Scheme, key: Uint8Array): JsonWebKey | undefined {

@@ -7,7 +7,7 @@
  * ancestor of the owner · V006 labels field too large · V007 unsupported algorithm · V008 window inverted ·
  * V009 expired · V010 not yet valid · V011 no DNSKEY of signer/tag/algorithm · V012 key lacks Zone Key bit ·
  * V013 key revoked · V014 signature did not verify · V015 work budget spent · V016 malformed RDATA in the
- * RRset · V100 secure.
+ * RRset · V017 only keys refused by policy (RSA exponent above MAX_RSA_EXPONENT_BITS) · V100 secure.
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
@@ -16,7 +16,7 @@ import { DNSKEY_REVOKE, DNSKEY_ZONE } from '../wire/dnssec-rdata.js';
 import { EDE, bogus, insecure, type Verdict } from './verdict.js';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy.js';
 import { WorkBudget } from './budget.js';
-import { isSupportedAlgorithm, verifyWithDnskey } from './algorithms.js';
+import { isSupportedAlgorithm, MAX_RSA_EXPONENT_BITS, refusedKeyReason, verifyWithDnskey } from './algorithms.js';
 import { keyTag } from './keytag.js';
 import {
   buildSignedData, ownerWithinSigner, prepareRrset, readRrsigHeader, signedOwnerWire, wireEqualsAt, type CanonicalRrset, type RrsigHeader,
@@ -50,8 +50,10 @@ export interface VerifyResult extends Verdict {
 
 /** Why one RRSIG did not lead to a secure verdict; ordered from most to least telling (first present wins). */
 type Failure =
-  | 'crypto' | 'malformed' | 'bad-rdata' | 'signer' | 'labels' | 'no-key' | 'no-zone-bit' | 'revoked'
+  | 'crypto' | 'malformed' | 'bad-rdata' | 'signer' | 'labels' | 'no-key' | 'no-zone-bit' | 'revoked' | 'refused-key'
   | 'inverted' | 'expired' | 'not-yet-valid' | 'unsupported';
+
+const MAX_RSA_EXPONENT_BITS_TEXT = String(MAX_RSA_EXPONENT_BITS);
 
 const FAILURE_VERDICT: Record<Failure, { ede: number; id: string; text: string }> = {
   crypto: { ede: EDE.DNSSEC_BOGUS, id: 'V014', text: 'signature did not verify' },
@@ -64,6 +66,9 @@ const FAILURE_VERDICT: Record<Failure, { ede: number; id: string; text: string }
   'no-key': { ede: EDE.DNSSEC_BOGUS, id: 'V011', text: 'no trusted DNSKEY matches signer, algorithm and key tag' },
   'no-zone-bit': { ede: EDE.NO_ZONE_KEY_BIT_SET, id: 'V012', text: 'matching DNSKEY lacks the Zone Key bit (RFC 4034 §2.1.1)' },
   revoked: { ede: EDE.DNSSEC_BOGUS, id: 'V013', text: 'matching DNSKEY is revoked (RFC 5011 §2.1)' },
+  // The zone's DNSKEY RRset was authenticated by a key we use, so the zone is signed: data whose only signatures
+  // need a key we refuse to use is not proven (bogus), with EDE 1 saying why (RFC 8914 §4.2).
+  'refused-key': { ede: EDE.UNSUPPORTED_DNSKEY_ALGORITHM, id: 'V017', text: `only keys refused by policy match (RSA exponent above ${MAX_RSA_EXPONENT_BITS_TEXT} bits)` },
   inverted: { ede: EDE.SIGNATURE_EXPIRED_BEFORE_VALID, id: 'V008', text: 'signature expires before its inception' },
   expired: { ede: EDE.SIGNATURE_EXPIRED, id: 'V009', text: 'signature expired' },
   'not-yet-valid': { ede: EDE.SIGNATURE_NOT_YET_VALID, id: 'V010', text: 'signature not yet valid' },
@@ -136,6 +141,7 @@ function candidateKeys(ctx: Context, sigRdata: Uint8Array, sig: RrsigHeader): RR
   const keys: RR[] = [];
   let sawNoZoneBit = false;
   let sawRevoked = false;
+  let sawRefused = false;
   for (const k of ctx.input.dnskeys) {
     const r = k.rdata;
     if (k.type !== T.DNSKEY || r.length < 5 || r[2] !== 3 || r[3] !== sig.algorithm || keyTag(r) !== sig.keyTag) continue;
@@ -143,9 +149,12 @@ function candidateKeys(ctx: Context, sigRdata: Uint8Array, sig: RrsigHeader): RR
     const flags = (r[0]! << 8) | r[1]!;
     if ((flags & DNSKEY_ZONE) === 0) { sawNoZoneBit = true; continue; }
     if ((flags & DNSKEY_REVOKE) !== 0) { sawRevoked = true; continue; }
+    // Never tried, so it spends no signature check (MAX_RSA_EXPONENT_BITS in algorithms.ts says why).
+    if (refusedKeyReason(r) !== undefined) { sawRefused = true; continue; }
     keys.push(k);
   }
   if (keys.length > 0) return keys;
+  if (sawRefused) return 'refused-key';
   if (sawNoZoneBit) return 'no-zone-bit';
   if (sawRevoked) return 'revoked';
   return 'no-key';

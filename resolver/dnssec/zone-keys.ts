@@ -4,7 +4,8 @@
  *
  * Check ids: ZK00 secure · ZK01 no DS or anchor given · ZK02 no supported DS/anchor (insecure) · ZK03 no DNSKEY
  * matches a DS/anchor · ZK04 DNSKEY RRset not signed by a matching key (verifyRrset's id follows) · ZK05 no
- * DNSKEY RRset · ZK06 matching key is not a zone key · ZKEX unexpected error.
+ * DNSKEY RRset · ZK06 matching key is not a zone key · ZK07 every matching key refused by policy (insecure) ·
+ * ZKEX unexpected error.
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
@@ -12,7 +13,7 @@ import { bogus, EDE, indeterminate, insecure, secure, type Verdict } from './ver
 import type { ValidationPolicy } from './policy.js';
 import type { WorkBudget } from './budget.js';
 import { DNSKEY_ZONE, decodeDs, type Ds } from '../wire/dnssec-rdata.js';
-import { isSupportedAlgorithm } from './algorithms.js';
+import { isSupportedAlgorithm, refusedKeyReason } from './algorithms.js';
 import { dsDigest, isSupportedDigest } from './ds.js';
 import { keyTag } from './keytag.js';
 import { toHex } from '../wire/encoding.js';
@@ -71,9 +72,18 @@ function authenticate(i: ZoneKeysInput): ZoneKeys {
   if (zoneKeys.length === 0) {
     return fail(zone, bogus(`the DNSKEY matching the DS of ${zone.toString()} lacks the Zone Key bit`, EDE.NO_ZONE_KEY_BIT_SET, 'ZK06'));
   }
+  // A key the DS vouches for but we refuse to use (an RSA exponent above MAX_RSA_EXPONENT_BITS) counts as one of an
+  // unsupported algorithm: with no other, there is no supported authentication path, so insecure (RFC 4035 §5.2,
+  // as Unbound does for unsupported key sizes). Only the zone's owner can make the DS match such a key (its
+  // digest covers the key), so this grants an on-path attacker nothing an unsupported algorithm does not.
+  const usableKeys = zoneKeys.filter((k) => refusedKeyReason(k.rdata) === undefined);
+  if (usableKeys.length === 0) {
+    const why = refusedKeyReason(zoneKeys[0]!.rdata)!;
+    return fail(zone, insecure(`every DNSKEY of ${zone.toString()} matching its DS/anchor is refused: ${why}`, EDE.UNSUPPORTED_DNSKEY_ALGORITHM, 'ZK07'));
+  }
   // RFC 4035 §5.2: the DNSKEY RRset must be signed by a key the DS (or anchor) points to; SEP bit not required.
   const sigs = i.rrsigs.filter((s) => s.type === T.RRSIG && s.name.equals(zone));
-  const v = verifyRrset({ rrset: dnskeys, rrsigs: sigs, dnskeys: zoneKeys, now: i.now, policy: i.policy, budget: i.budget });
+  const v = verifyRrset({ rrset: dnskeys, rrsigs: sigs, dnskeys: usableKeys, now: i.now, policy: i.policy, budget: i.budget });
   if (v.status !== 'secure') {
     // A supported DS/anchor vouches for a supported key, so signatures we cannot check (verifyRrset: insecure)
     // must not downgrade the zone: bogus (RFC 4035 §5.2 requires the DNSKEY RRset signed by that key).

@@ -3,7 +3,12 @@
  * address, an RTO doubled on each timeout (exponential backoff, RFC 6298 §5.5 style), addresses that keep timing
  * out skipped for a while, and (address, zone) pairs that answered lame or with an error skipped for that zone.
  * Pure: the caller passes the time in milliseconds.
+ *
+ * Both tables are keyed by what referrals name (addresses and zone names an attacker's zone can choose freely), so
+ * both are LRU caches of a named size: a flood of fresh names evicts the least recently used entries instead of
+ * growing memory for ever.
  */
+import { LRUCache } from 'lru-cache';
 import { isIpv6 } from './address-guard.js';
 
 /** Consecutive timeouts after which an address is considered unresponsive. */
@@ -30,11 +35,29 @@ export interface TimeoutLimits {
   maxTimeoutMs: number;
 }
 
-export class ServerHealth {
-  private readonly byAddress = new Map<string, AddressState>();
-  private readonly lameUntil = new Map<string, number>();
+/** Entry counts of the health tables (README "Limits"). */
+export interface HealthSizes {
+  /** Addresses with an RTT record (Unbound infra-cache-numhosts 10000). */
+  maxServerAddresses: number;
+  /** (zone, address) pairs marked lame. */
+  maxLameEntries: number;
+}
 
-  constructor(private readonly limits: TimeoutLimits) {}
+export const DEFAULT_HEALTH_SIZES: HealthSizes = { maxServerAddresses: 10_000, maxLameEntries: 10_000 };
+
+export class ServerHealth {
+  private readonly byAddress: LRUCache<string, AddressState>;
+  private readonly lameUntil: LRUCache<string, number>;
+
+  constructor(private readonly limits: TimeoutLimits, sizes: HealthSizes = DEFAULT_HEALTH_SIZES) {
+    this.byAddress = new LRUCache<string, AddressState>({ max: sizes.maxServerAddresses });
+    this.lameUntil = new LRUCache<string, number>({ max: sizes.maxLameEntries });
+  }
+
+  /** Entries held (for tests and statistics): never above the HealthSizes given. */
+  get size(): { addresses: number; lame: number } {
+    return { addresses: this.byAddress.size, lame: this.lameUntil.size };
+  }
 
   /** The timeout for the next try to `address`: its RTO, or the initial timeout when unknown. */
   timeoutFor(address: string): number {
@@ -73,8 +96,12 @@ export class ServerHealth {
   }
 
   isLame(address: string, zoneKey: string, nowMs: number): boolean {
-    const until = this.lameUntil.get(`${zoneKey}|${address}`);
-    return until !== undefined && until > nowMs;
+    const key = `${zoneKey}|${address}`;
+    const until = this.lameUntil.get(key);
+    if (until === undefined) return false;
+    if (until > nowMs) return true;
+    this.lameUntil.delete(key); // expired: free the slot
+    return false;
   }
 
   isBlocked(address: string, nowMs: number): boolean {

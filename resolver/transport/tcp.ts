@@ -1,6 +1,7 @@
 /**
  * Upstream DNS over TCP (RFC 7766, RFC 1035 §4.2.2): each message is preceded by a two-byte length.
- * One connection per query, a connect timeout and a reply timeout, replies reassembled from partial reads,
+ * One connection per query, a connect timeout and a reply timeout (which also bounds a server trickling its
+ * reply), replies reassembled from partial reads by the shared FrameReader (resolver/wire/stream-framing.ts),
  * and a cap on the announced length. The reply must match the query's ID and question (RFC 5452 §9.1);
  * with one query per connection a mismatch is a broken server, reported as MALFORMED.
  */
@@ -8,6 +9,7 @@ import net from 'node:net';
 import { TransportError } from './transport.js';
 import type { QueryOptions, ServerAddress } from './transport.js';
 import { MAX_MESSAGE_SIZE, replyMatchesQuery, socketErrorCode } from './udp.js';
+import { FrameReader, frame } from '../wire/stream-framing.js';
 
 export interface TcpOptions {
   /** Largest reply accepted; the two-byte framing caps it at 65535 anyway. */
@@ -16,44 +18,6 @@ export interface TcpOptions {
 
 function describe(server: ServerAddress): string {
   return net.isIPv6(server.address) ? `[${server.address}]:${server.port}` : `${server.address}:${server.port}`;
-}
-
-/** Accumulates stream chunks and yields the first length-prefixed message once complete. */
-export class FrameReader {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-
-  push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-  }
-
-  /** The announced length of the next message, or undefined before two bytes arrived. */
-  announcedLength(): number | undefined {
-    if (this.buffered < 2) return undefined;
-    const head = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    return head.readUInt16BE(0);
-  }
-
-  /** Removes and returns one whole message, or undefined when it is not complete yet. */
-  take(): Uint8Array | undefined {
-    const len = this.announcedLength();
-    if (len === undefined || this.buffered < 2 + len) return undefined;
-    const all = Buffer.concat(this.chunks);
-    const msg = Uint8Array.from(all.subarray(2, 2 + len));
-    const rest = all.subarray(2 + len);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
-    return msg;
-  }
-}
-
-/** Prefixes a message with its two-byte length (RFC 1035 §4.2.2). */
-export function frame(msg: Uint8Array): Buffer {
-  const out = Buffer.alloc(2 + msg.length);
-  out.writeUInt16BE(msg.length, 0);
-  out.set(msg, 2);
-  return out;
 }
 
 /** Sends one query over a fresh TCP connection and resolves with the reply. */

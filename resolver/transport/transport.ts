@@ -22,9 +22,12 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** Operational upstream failure; `code` is stable (TIMEOUT, REFUSED, NETWORK, ABORTED, TOO_LARGE, MALFORMED). */
+/**
+ * Operational upstream failure; `code` is stable (TIMEOUT, REFUSED, NETWORK, ABORTED, TOO_LARGE, MALFORMED;
+ * AUTH: an encrypted upstream failed authentication; HTTP: a DoH server answered with an HTTP error).
+ */
 export class TransportError extends Error {
-  constructor(readonly code: 'TIMEOUT' | 'REFUSED' | 'NETWORK' | 'ABORTED' | 'TOO_LARGE' | 'MALFORMED', message: string) {
+  constructor(readonly code: 'TIMEOUT' | 'REFUSED' | 'NETWORK' | 'ABORTED' | 'TOO_LARGE' | 'MALFORMED' | 'AUTH' | 'HTTP', message: string) {
     super(message);
     this.name = 'TransportError';
   }

@@ -10,6 +10,14 @@ import { WireError } from './errors.js';
 /** RFC 1035 §2.3.4: a label is at most 63 octets, a name at most 255 octets in wire form. */
 export const MAX_LABEL_LENGTH = 63;
 export const MAX_NAME_LENGTH = 255;
+/**
+ * Compression pointers followed while reading one name. Pointers only point backwards, so a loop is impossible,
+ * but a chain of pointers each aimed at the one before can be ~32 000 long in a 64 KB message, and every name of
+ * the message may enter it (a 65 KB message cost ~70 ms of CPU to decode). A 255-octet name has at most 127
+ * labels and an encoder jumps at most once per label, so 128 covers every honest message; Unbound stops at 256
+ * (util/data/dname.h MAX_COMPRESS_PTRS), nginx's resolver at 128 steps.
+ */
+export const MAX_COMPRESSION_POINTERS = 128;
 
 const BACKSLASH = 0x5c;
 const DOT = 0x2e;
@@ -234,7 +242,8 @@ export class Name {
 
   /**
    * Reads a possibly compressed name from a message (RFC 1035 §4.1.4).
-   * Pointers must point backwards, so a loop is impossible; the 255-octet limit is enforced.
+   * Pointers must point backwards, so a loop is impossible; at most MAX_COMPRESSION_POINTERS are followed
+   * (RFC 9267 §2 lists unbounded pointer chains among the classic decoder flaws); the 255-octet limit is enforced.
    * Returns the name and the offset just after it in the original position.
    */
   static decode(buf: Uint8Array, offset: number): { name: Name; next: number } {
@@ -243,6 +252,7 @@ export class Name {
     let next = -1;
     let total = 1;
     let lowestJump = offset;
+    let jumps = 0;
     for (;;) {
       if (pos >= buf.length) throw new WireError('NAME_TRUNCATED', `name at offset ${offset} runs past the end of the message`);
       const len = buf[pos]!;
@@ -254,6 +264,9 @@ export class Name {
         if (next < 0) next = pos + 2;
         // Only backward pointers: each jump strictly decreases the position, so decoding terminates.
         if (target >= lowestJump) throw new WireError('NAME_BAD_POINTER', `compression pointer at ${pos} to ${target} does not point backwards`);
+        if (++jumps > MAX_COMPRESSION_POINTERS) {
+          throw new WireError('NAME_TOO_MANY_POINTERS', `name at offset ${offset} follows more than MAX_COMPRESSION_POINTERS (${MAX_COMPRESSION_POINTERS}) compression pointers`);
+        }
         lowestJump = target;
         pos = target;
         continue;

@@ -11,7 +11,7 @@ import { nodeInNetns } from '../hierarchy/netns-run.js';
 const hierarchy = inject('hierarchy');
 const fx = inject('daneMtls');
 const DNS = ['--root-hints', hierarchy.rootHints, '--trust-anchor', hierarchy.trustAnchor];
-// The installed entry point (bin/daneel.js runs cli/main.ts through tsx).
+// The installed entry point (bin/daneel.js runs the compiled CLI in dist/, built by the global set-up).
 const CLI = process.env.DANEEL_CLI ?? 'bin/daneel.js';
 
 async function daneel(...args: string[]): Promise<{ code: number | null; out: string; json: Record<string, unknown> | null; raw: string }> {

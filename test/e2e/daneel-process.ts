@@ -19,9 +19,14 @@ export interface RunningDaneel {
 }
 
 /** Starts `daneel serve` in the namespace on ADDRESS:53 and waits until it answers `. SOA`. */
-export async function startDaneel(h: HierarchyInfo, address: string, extra: string[] = []): Promise<RunningDaneel> {
+export function startDaneel(h: HierarchyInfo, address: string, extra: string[] = []): Promise<RunningDaneel> {
+  return startDaneelWith(h, address, h.rootHints, extra);
+}
+
+/** startDaneel with another root hints file (e.g. one naming a test's own proxy). */
+export async function startDaneelWith(h: HierarchyInfo, address: string, rootHints: string, extra: string[] = []): Promise<RunningDaneel> {
   const args = ['netns', 'exec', h.netns, process.execPath, DANEEL_BIN, 'serve', '--listen', `${address}:53`,
-    '--root-hints', h.rootHints, '--trust-anchor', h.trustAnchor, ...extra];
+    '--root-hints', rootHints, '--trust-anchor', h.trustAnchor, ...extra];
   const child = spawn('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => { err += d.toString(); if (err.length > 200_000) err = err.slice(-100_000); });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, startMinimising } from '../../resolver/iterator/qname-min.js';
-import { chooseAddress, ServerHealth, TIMEOUTS_BEFORE_BLOCK } from '../../resolver/iterator/servers.js';
+import { chooseAddress, DEFAULT_HEALTH_SIZES, LAME_MS, ServerHealth, TIMEOUTS_BEFORE_BLOCK, UNKNOWN_RTT_MS } from '../../resolver/iterator/servers.js';
 import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
 import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
 import { weakest } from '../../resolver/iterator/zone-state.js';
@@ -135,5 +135,48 @@ describe('decide (the pure consume step)', () => {
     const msg = response({ authority: [rr('example.com', T.SOA, rdata.soa('ns.example.com', 'h.example.com'))] });
     const a = decide({ ...base, msg, asked: min('example.com'), classified: { kind: 'nodata' } });
     expect(a.do === 'descend-hidden' && a.child.toString()).toBe('example.com.');
+  });
+});
+
+describe('ServerHealth stays bounded (HealthSizes, LRU)', () => {
+  const limits = { initialTimeoutMs: 400, maxTimeoutMs: 3000 };
+
+  it('200 000 attacker-chosen addresses and lame pairs keep at most maxServerAddresses / maxLameEntries entries', () => {
+    const h = new ServerHealth(limits);
+    const heap0 = process.memoryUsage().heapUsed;
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < 200_000; i++) {
+      const a = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+      h.recordReply(a, 5);
+      h.recordLame(a, `zone${i}`, 0);
+    }
+    const d = process.cpuUsage(t0);
+    expect(h.size).toEqual({ addresses: DEFAULT_HEALTH_SIZES.maxServerAddresses, lame: DEFAULT_HEALTH_SIZES.maxLameEntries });
+    console.log(`ServerHealth after 200 000 addresses: ${JSON.stringify(h.size)} entries, heap +${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(1)} MB, ` +
+      `${((d.user + d.system) / 1000).toFixed(0)} ms CPU`);
+  });
+
+  it('recently used addresses survive a flood; the oldest are forgotten (back to the initial timeout)', () => {
+    const h = new ServerHealth(limits, { maxServerAddresses: 3, maxLameEntries: 2 });
+    h.recordTimeout('192.0.2.1', 0);
+    h.recordReply('192.0.2.2', 50);
+    h.recordReply('192.0.2.3', 50);
+    h.timeoutFor('192.0.2.1'); // used: moves to the front
+    h.recordReply('192.0.2.4', 50); // evicts 192.0.2.2, the least recently used
+    expect(h.rank('192.0.2.2')).toBe(UNKNOWN_RTT_MS);
+    expect(h.timeoutFor('192.0.2.1')).toBeGreaterThan(limits.initialTimeoutMs);
+    h.recordLame('192.0.2.1', 'a', 0);
+    h.recordLame('192.0.2.1', 'b', 0);
+    h.recordLame('192.0.2.1', 'c', 0);
+    expect(h.isLame('192.0.2.1', 'a', 1)).toBe(false);
+    expect(h.isLame('192.0.2.1', 'c', 1)).toBe(true);
+    expect(h.size.lame).toBeLessThanOrEqual(2);
+  });
+
+  it('an expired lame mark is dropped when read', () => {
+    const h = new ServerHealth(limits);
+    h.recordLame('192.0.2.9', 'z', 0);
+    expect(h.isLame('192.0.2.9', 'z', LAME_MS + 1)).toBe(false);
+    expect(h.size.lame).toBe(0);
   });
 });

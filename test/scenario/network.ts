@@ -37,7 +37,10 @@ export interface ServerSpec {
 
 export interface LoggedQuery {
   address: string;
+  /** The QNAME lowercased (names compare case-insensitively; 0x20 randomises the case the server sees). */
   qname: string;
+  /** The QNAME exactly as sent, random case included. */
+  sentQname: string;
   qtype: string;
   tcp: boolean;
   /** The query's EDNS DO bit, RD bit and UDP size, for asserting what the resolver sends. */
@@ -85,7 +88,7 @@ export class ScriptedNetwork implements Transport {
     const query = decodeMessage(wire);
     const q = query.question[0]!;
     this.log.push({
-      address: server.address, qname: q.name.toString(), qtype: typeName(q.type), tcp: opts.tcp,
+      address: server.address, qname: q.name.toLowerCase().toString(), sentQname: q.name.toString(), qtype: typeName(q.type), tcp: opts.tcp,
       do: query.edns?.do ?? false, rd: query.flags.rd, udpSize: query.edns?.udpSize, id: query.id,
     });
     const spec = this.servers.get(server.address);

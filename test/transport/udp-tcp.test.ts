@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import dgram from 'node:dgram';
 import { udpQuery, replyMatchesQuery } from '../../resolver/transport/udp.js';
-import { tcpQuery, FrameReader, frame } from '../../resolver/transport/tcp.js';
+import { tcpQuery } from '../../resolver/transport/tcp.js';
+import { FrameReader, frame } from '../../resolver/wire/stream-framing.js';
 import { StandardTransport } from '../../resolver/transport/standard.js';
 import { TransportError } from '../../resolver/transport/transport.js';
 import { closedUdpPort, framed, makeQuery, makeReply, tcpServer, txtOf, udpServer } from './servers.js';

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WireError } from '../../resolver/wire/errors.js';
 import { decodeMessage, encodeMessage } from '../../resolver/wire/message.js';
-import { Name } from '../../resolver/wire/name.js';
+import { MAX_COMPRESSION_POINTERS, Name } from '../../resolver/wire/name.js';
 import { T } from '../../resolver/wire/types.js';
 import { messageArb, rawMessage, w } from './arbitraries.js';
+import { decompressionBomb } from '../support/hostile-inputs.js';
 
 /** Decodes and returns 'ok' or the WireError code; any other exception fails the test. */
 function outcome(buf: Uint8Array): string {
@@ -148,5 +149,78 @@ describe('hostile packets', () => {
       buf[at] = v;
       outcome(buf);
     }), { numRuns: 5000 });
+  });
+});
+
+describe('compression pointer chains (MAX_COMPRESSION_POINTERS)', () => {
+  const cpuMs = (fn: () => void): number => {
+    const t0 = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(t0);
+    return (d.user + d.system) / 1000;
+  };
+
+  it('a 64 KB message whose every owner name walks 16 000 backward pointers is refused at the first name', () => {
+    const bomb = decompressionBomb(16_000);
+    let code = '';
+    const ms = cpuMs(() => { code = outcome(bomb); });
+    expect(code).toBe('NAME_TOO_MANY_POINTERS');
+    console.log(`decompression bomb of ${bomb.length} octets: ${ms.toFixed(2)} ms CPU to refuse`);
+  });
+
+  it('a chain of exactly MAX_COMPRESSION_POINTERS jumps decodes; one more is refused', () => {
+    // The owner's own pointer is one jump, the chain in the RDATA the rest.
+    const atLimit = decompressionBomb(MAX_COMPRESSION_POINTERS - 1);
+    let answers = 0;
+    const ms = cpuMs(() => { answers = decodeMessage(atLimit).answer.length; });
+    expect(answers).toBeGreaterThan(5000);
+    console.log(`${answers} names of ${MAX_COMPRESSION_POINTERS} jumps each: ${ms.toFixed(2)} ms CPU to decode`);
+    expect(outcome(decompressionBomb(MAX_COMPRESSION_POINTERS))).toBe('NAME_TOO_MANY_POINTERS');
+  });
+
+  it('fuzz: random pointer chains and labels decode within the limits or throw WireError, never anything else', () => {
+    // Bodies mixing labels and pointers to random earlier offsets: every name is bounded by 255 octets and
+    // MAX_COMPRESSION_POINTERS jumps, so decoding ends whatever the pointers say.
+    const piece = fc.oneof(
+      fc.tuple(fc.constant('label'), fc.integer({ min: 1, max: 10 })),
+      fc.tuple(fc.constant('pointer'), fc.nat({ max: 2000 })),
+      fc.tuple(fc.constant('end'), fc.constant(0)),
+    );
+    fc.assert(fc.property(fc.array(piece, { minLength: 1, maxLength: 400 }), fc.integer({ min: 1, max: 50 }), (pieces, count) => {
+      const body: number[] = [0, 0, 10, 0, 1]; // root NULL question
+      const rdata: number[] = [];
+      for (const [kind, v] of pieces) {
+        if (kind === 'label') rdata.push(v, ...new Array<number>(v).fill(0x61));
+        else if (kind === 'pointer') rdata.push(0xc0 | ((v >> 8) & 0x3f), v & 0xff);
+        else rdata.push(0);
+      }
+      body.push(0, 0, 10, 0, 1, 0, 0, 0, 0, rdata.length >> 8, rdata.length & 0xff, ...rdata);
+      for (let i = 0; i < count; i++) {
+        const target = 12 + 5 + 11 + ((i * 7) % Math.max(1, rdata.length));
+        body.push(0xc0 | (target >> 8), target & 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4);
+      }
+      // outcome() fails the test on any exception other than WireError.
+      const code = outcome(rawMessage({ qd: 1, an: 1 + count }, body));
+      expect(code).toMatch(/^(ok|[A-Z0-9_]+)$/);
+    }), { numRuns: 400 });
+  });
+
+  it('a name reached through 127 one-label hops (the most an encoder can emit) decodes', () => {
+    // A NULL RR whose opaque RDATA holds the chain "a", "a" + pointer to the previous, …; a second RR is owned by
+    // a pointer to the top, so its name is 127 labels reached through 127 jumps.
+    const base = 12 + 5 + 11; // header, root question, the NULL RR's fixed fields
+    const chain: number[] = [1, 0x61, 0];
+    let previous = base;
+    for (let i = 1; i < 127; i++) {
+      const here = base + chain.length;
+      chain.push(1, 0x61, 0xc0 | (previous >> 8), previous & 0xff);
+      previous = here;
+    }
+    const msg = rawMessage({ qd: 1, an: 2 }, [
+      0, 0, 10, 0, 1,
+      0, 0, 10, 0, 1, 0, 0, 0, 0, chain.length >> 8, chain.length & 0xff, ...chain,
+      0xc0 | (previous >> 8), previous & 0xff, 0, 1, 0, 1, 0, 0, 0, 0, 0, 4, 192, 0, 2, 1,
+    ]);
+    expect(decodeMessage(msg).answer[1]!.name.labelCount).toBe(127);
   });
 });

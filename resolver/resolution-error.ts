@@ -1,0 +1,12 @@
+/** Why a request ended without an answer (shared by the iterative and forwarding drivers). */
+/** Why a request ended without an answer; `code` is stable, `ede` the RFC 8914 code sent to clients. */
+export class ResolutionError extends Error {
+  constructor(
+    readonly code: 'REFERRAL_DEPTH' | 'CNAME_CHAIN' | 'QUERY_BUDGET' | 'REQUEST_TIMEOUT' | 'NO_REACHABLE_AUTHORITY' | 'REFERRAL_LOOP' | 'ABORTED',
+    readonly ede: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ResolutionError';
+  }
+}
