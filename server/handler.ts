@@ -28,6 +28,8 @@ export interface QueryContext {
   onResult?: (question: Question, result: ResolveResult) => void;
   /** Called when a query fails inside the resolver (a bug or an operational error), for logging. */
   onError?: (err: unknown, question: Question) => void;
+  /** Called with every response handleQuery gives, refusals included (metrics count queries here, per transport). */
+  onAnswered?: (query: Message, response: Message) => void;
 }
 
 /** Types a recursive server will not resolve: zone transfers (RFC 5936, RFC 1995) and the mail meta-types. */
@@ -113,6 +115,12 @@ export function buildAnswer(query: Message, result: ResolveResult): Message {
  * Answers one decoded query. Never throws: refusals are rcodes, resolver exceptions become SERVFAIL with EDE 0.
  */
 export async function handleQuery(query: Message, resolver: Resolver, ctx: QueryContext): Promise<Message> {
+  const response = await answerQuery(query, resolver, ctx);
+  ctx.onAnswered?.(query, response);
+  return response;
+}
+
+async function answerQuery(query: Message, resolver: Resolver, ctx: QueryContext): Promise<Message> {
   const refused = refusal(query);
   if (refused) return refused;
   const question = query.question[0]!;

@@ -9,6 +9,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Resolver } from '../resolver/api.js';
+import type { Message } from '../resolver/wire/types.js';
 import { RequestGate } from './gate.js';
 import { DEFAULT_SERVER_LIMITS } from './limits.js';
 import type { ServerLimits } from './limits.js';
@@ -28,6 +29,8 @@ export interface DnsServerOptions {
   /** Access control and rate limit; default: loopback clients only, no rate limit. */
   policy?: ClientPolicy;
   onResult?: ListenerDeps['onResult'];
+  /** Observer of every answered query, e.g. metrics (server/metrics/instruments.ts). */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 /** Tries at finding a port free for both UDP and TCP when listening on port 0. */
@@ -51,6 +54,7 @@ export class DnsServer {
     setMaxListeners(4 * this.limits.maxConcurrentRequests + 16, this.abort.signal);
     this.deps = { resolver, policy: opts.policy ?? LOOPBACK_ONLY(), gate: this.gate, logger: this.logger, signal: this.abort.signal };
     if (opts.onResult) this.deps.onResult = opts.onResult;
+    if (opts.onAnswered) this.deps.onAnswered = opts.onAnswered;
   }
 
   get policy(): ClientPolicy {

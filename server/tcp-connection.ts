@@ -95,6 +95,7 @@ export class TcpConnection {
         protocol: 'tcp',
         signal: this.deps.signal,
         ...(onResult ? { onResult } : {}),
+        onAnswered: (q, r) => this.deps.onAnswered?.('tcp', q, r),
         onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
       });
       if (reply) this.send(reply);

@@ -4,6 +4,7 @@ import { isIPv6 } from 'node:net';
 import type { Resolver } from '../resolver/api.js';
 import { answerWire, turnAway } from './wire.js';
 import type { ClientPolicy } from './admission.js';
+import type { Message } from '../resolver/wire/types.js';
 import type { QueryContext } from './handler.js';
 import type { RequestGate } from './gate.js';
 import { clientKey } from './client-key.js';
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   signal: AbortSignal;
   /** Per-query logging (query log, validation failures), given the client's address. */
   onResult?: (client: string, protocol: 'udp' | 'tcp') => QueryContext['onResult'];
+  /** Observer of every answered query (metrics), passed to the request handler. */
+  onAnswered?: (protocol: 'udp' | 'tcp', query: Message, response: Message) => void;
 }
 
 export class UdpListener {
@@ -65,6 +68,7 @@ export class UdpListener {
       protocol: 'udp',
       signal: this.deps.signal,
       ...(onResult ? { onResult } : {}),
+      onAnswered: (q, r) => this.deps.onAnswered?.('udp', q, r),
       onError: (err, q) => logger.error({ err: (err as Error)?.message, qname: q.name.toString(), qtype: q.type }, 'resolver failed'),
     })
       .then((reply) => this.send(reply, rinfo))

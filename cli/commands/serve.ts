@@ -7,6 +7,7 @@
  */
 import { Command, Option } from 'commander';
 import { addResolverOptions } from '../config.js';
+import { addHttpOptions } from './serve-http.js';
 import { addForwardOptions } from '../forward-options.js';
 import { LOG_LEVELS } from '../options/levels.js';
 
@@ -25,6 +26,7 @@ export function register(program: Command): void {
     .addOption(new Option('--log-level <level>', 'pino log level (default: info)').choices([...LOG_LEVELS]))
     .addOption(new Option('--query-log <yes|no>', 'log one line per query (default: no)').choices(['yes', 'no']))
     .addOption(new Option('--qname-case-randomisation <yes|no>', '0x20: random QNAME case upstream, checked in replies (default: yes)').choices(['yes', 'no']));
+  addHttpOptions(cmd);
   addForwardOptions(addResolverOptions(cmd)).action(async (o: Record<string, unknown>) => {
     const { serveCommand } = await import('../serve/start.js');
     await serveCommand(o);

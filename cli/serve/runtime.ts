@@ -23,18 +23,24 @@ import { resolverConfig } from '../config.js';
 import { buildOptions } from '../options/options.js';
 import type { DaneelOptions } from '../options/options.js';
 import { queryObserver } from './query-log.js';
+import { httpTls, startHttp } from './http.js';
+import { createMetricsRegistry } from '../../server/metrics/registry.js';
+import { createDaneelMetrics, instrumentResolver, instrumentTransport, registerSocketStats } from '../../server/metrics/instruments.js';
+import type { DaneelMetrics } from '../../server/metrics/instruments.js';
 
 /** A long-lived component told about a new configuration on reload (after validation), keeping its state. */
 export type ReloadHook = (options: DaneelOptions) => void;
 
 export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error: string };
 
-function makeResolver(options: DaneelOptions, logger: PinoLogger): { resolver: Resolver; anchors: number; builtinHints: boolean } {
+function makeResolver(options: DaneelOptions, logger: PinoLogger, metrics: DaneelMetrics): { resolver: Resolver; anchors: number; builtinHints: boolean } {
   const config = resolverConfig(options);
+  // Upstream queries, RTT and failures are counted by wrapping the transport (server/metrics/instruments.ts);
+  // forwarded queries go over the forwarder's own DoT/DoH transports and are not counted there.
   const forwarding = forwardingFromOptions(options.forwardZones, options.forwardCa);
   // With `.` forwarded nothing is iterated, so the built-in hints are never used.
   const iterates = !forwarding.table.zones().some((z) => z.zone.isRoot);
-  return { resolver: createRoutedResolver({ ...config, logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
+  return { resolver: createRoutedResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
 }
 
 function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {
@@ -58,29 +64,40 @@ export class ServeRuntime {
     readonly front: SwappableResolver,
     readonly server: DnsServer,
     readonly bound: ListenAddress[],
+    readonly metrics: DaneelMetrics,
+    private readonly stopHttp: () => Promise<void>,
   ) {}
 
   /** Builds everything and binds the listeners. Throws UsageError/ConfigError (exit 64) or ServerError (exit 1). */
   static async start(options: DaneelOptions, flags: Record<string, unknown>, logger: PinoLogger): Promise<ServeRuntime> {
-    const made = makeResolver(options, logger);
+    const metrics = createDaneelMetrics(createMetricsRegistry());
+    const made = makeResolver(options, logger, metrics);
     if (made.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
     const front = new SwappableResolver(made.resolver);
+    // Every front end (DNS socket, HTTP) resolves through the counted front: verdicts and limits hit.
+    const counted = instrumentResolver(front, metrics);
     let current = options;
-    const server = new DnsServer(front, {
+    const server = new DnsServer(counted, {
       listen: options.listen,
       limits: options.limits.server,
       logger,
       policy: makePolicy(options, logger),
       onResult: queryObserver(logger, () => current.log.queryLog),
+      onAnswered: (protocol, q, r) => metrics.onAnswered(protocol, q, r),
     });
+    registerSocketStats(metrics.registry, server);
     let bound: ListenAddress[];
+    let stopHttp: () => Promise<void>;
     try {
+      httpTls(options.http); // a bad TLS setting is refused before any socket opens
       bound = await server.start();
+      stopHttp = await startHttp(counted, metrics, options.http, () => server.policy, logger);
     } catch (err) {
+      await server.close();
       await front.close();
       throw err;
     }
-    const runtime = new ServeRuntime(options, flags, logger, front, server, bound);
+    const runtime = new ServeRuntime(options, flags, logger, front, server, bound, metrics, stopHttp);
     runtime.onReload((o) => { current = o; });
     logger.info({ anchors: made.anchors, listen: bound.map(formatListenAddress), config: options.configFile }, 'daneel serving');
     return runtime;
@@ -97,7 +114,7 @@ export class ServeRuntime {
     let policy: ClientPolicy;
     try {
       next = buildOptions(this.options.configFile, this.flags);
-      made = makeResolver(next, this.logger);
+      made = makeResolver(next, this.logger, this.metrics);
       policy = makePolicy(next, this.logger);
     } catch (err) {
       const error = (err as Error).message;
@@ -124,7 +141,7 @@ export class ServeRuntime {
 
   /** SIGTERM: stops taking queries, lets those in flight finish (up to limits.close-grace-ms), closes everything. */
   async stop(): Promise<void> {
-    await this.server.close();
+    await Promise.all([this.server.close(), this.stopHttp()]);
     await this.front.close();
     this.logger.flush();
   }
