@@ -19,8 +19,9 @@ import { ADDR_DANEEL, ADDR_PDNS, ADDR_UNBOUND } from './lib/addresses.js';
 import { envInt, fmt, percentile, table, writeResults } from './lib/report.js';
 import type { ProxyCounts } from './lib/proxy-control.js';
 
-const NS = 'bench-cold';
-const WORKDIR = '/tmp/bench-cold';
+/** Namespace and work folder; overridable so parallel checkouts each run their own (BENCH_NETNS, BENCH_WORKDIR). */
+const NS = process.env.BENCH_NETNS ?? 'bench-cold';
+const WORKDIR = process.env.BENCH_WORKDIR ?? '/tmp/bench-cold';
 const LEAVES = envInt('BENCH_LEAVES', 20);
 const RTT_MS = envInt('BENCH_RTT_MS', 30);
 /** One lookup may take this long before it counts as failed (a cold chain is a handful of RTTs). */

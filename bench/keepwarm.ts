@@ -19,8 +19,9 @@ import { daneelHasFlag, startDaneel, startUnbound, stopResolver, type Resolver }
 import { ADDR_DANEEL, ADDR_UNBOUND } from './lib/addresses.js';
 import { envInt, fmt, percentile, table, writeResults } from './lib/report.js';
 
-const NS = 'bench-keepwarm';
-const WORKDIR = '/tmp/bench-keepwarm';
+/** BENCH_NETNS / BENCH_WORKDIR let two checkouts run this at once (each helper's namespaces carry its name). */
+const NS = process.env['BENCH_NETNS'] ?? 'bench-keepwarm';
+const WORKDIR = process.env['BENCH_WORKDIR'] ?? '/tmp/bench-keepwarm';
 const NAMES = envInt('BENCH_NAMES', 50);
 const TTL = envInt('BENCH_TTL', 60);
 const SECONDS = envInt('BENCH_SECONDS', 300);

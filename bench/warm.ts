@@ -21,8 +21,9 @@ import { startDaneel, stopResolver } from './lib/resolvers.js';
 import { runDnsperf, type PerfRun } from './lib/dnsperf.js';
 import { envInt, fmt, table, writeResults } from './lib/report.js';
 
-const NS = 'bench-hier';
-const WORKDIR = '/tmp/bench-warm';
+/** BENCH_NETNS / BENCH_WORKDIR let two checkouts run this at once (each helper's namespaces carry its name). */
+const NS = process.env['BENCH_NETNS'] ?? 'bench-hier';
+const WORKDIR = process.env['BENCH_WORKDIR'] ?? '/tmp/bench-warm';
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const UNBOUND_THREADS = envInt('BENCH_UNBOUND_THREADS', 2);
 /** Queries dnsperf keeps outstanding in the throughput phase (its default). */

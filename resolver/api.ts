@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { Transport } from './transport/transport.js';
 import type { ValidationPolicy } from './dnssec/policy.js';
 import type { WorkLimits } from './dnssec/budget.js';
+import type { TrustRank } from './iterator/scrub.js';
 
 /** The result of one resolution: data, rcode and the DNSSEC verdict of the whole chain. */
 export interface ResolveResult {
@@ -21,6 +22,23 @@ export interface ResolveResult {
   authority: RR[];
   /** secure | insecure | bogus | indeterminate, reason, EDE (RFC 8914). */
   verdict: Verdict;
+  /**
+   * Seconds the result may be reused: the lowest TTL of the records returned, already capped by RFC 4035 §5.3.3
+   * (RRSIG Original TTL, time left before signature expiry) for validated data and by the SOA MINIMUM for
+   * negative answers (RFC 2308 §5); TTLs with the top bit set count as 0 (RFC 2181 §8). 0 for failures.
+   */
+  ttl?: number;
+  /** RFC 2181 §5.4.1 rank of the weakest data the result is made of (for a cache: never replace better data). */
+  rank?: TrustRank;
+  /** What the request cost upstream. */
+  stats?: ResolveStats;
+}
+
+export interface ResolveStats {
+  /** Queries sent upstream for this request (sub-resolutions, DNSKEY/DS fetches included; a TCP retry after TC is part of its query). */
+  upstreamQueries: number;
+  /** Identical queries already in flight (for this or another client) that this request waited for instead of sending. */
+  joinedQueries: number;
 }
 
 export interface ResolveOptions {
@@ -40,6 +58,8 @@ export interface Resolver {
 export interface ServerHint {
   name: Name;
   addresses: string[];
+  /** Port of these addresses (default 53; glue from a delegation never carries one). */
+  port?: number;
 }
 
 export interface ResolverConfig {

@@ -104,8 +104,9 @@ export function buildAnswer(query: Message, result: ResolveResult): Message {
   if (result.rcode === RCODE.SERVFAIL) {
     // No answer at all (servers unreachable, limits hit): always say why.
     withExtendedError(response, verdict.ede ?? EDE.OTHER, edeText(verdict));
-  } else if (!cd && verdict.status === 'insecure' && verdict.ede !== undefined) {
-    // Informational, e.g. EDE 1 for a zone signed only with an unsupported algorithm (RFC 8914 §4.2).
+  } else if (!cd && verdict.ede !== undefined && (verdict.status === 'insecure' || verdict.ede === EDE.STALE_ANSWER)) {
+    // Informational, e.g. EDE 1 for a zone signed only with an unsupported algorithm (RFC 8914 §4.2), or
+    // EDE 3 for data served past its TTL by the cache (RFC 8767 §4, RFC 8914 §4.4).
     withExtendedError(response, verdict.ede, edeText(verdict));
   }
   return response;

@@ -12,14 +12,18 @@ import { handleQuery, responseTo, withExtendedError } from './handler.js';
 import { EDE } from '../resolver/dnssec/verdict.js';
 import type { QueryContext } from './handler.js';
 import { CLASSIC_UDP_SIZE, SERVER_UDP_SIZE } from './limits.js';
+import { fastPathOf } from './fast-path.js';
 
 const HEADER_LENGTH = 12;
 const MAX_TCP_MESSAGE = 65535;
 
 /** The largest reply a client can take over UDP: its EDNS size (at least 512), capped by ours. */
 export function udpReplyLimit(query: Message | undefined): number {
-  const asked = query?.edns?.udpSize ?? CLASSIC_UDP_SIZE;
-  return Math.min(Math.max(asked, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
+  return udpLimitFor(query?.edns?.udpSize);
+}
+
+function udpLimitFor(udpSize: number | undefined): number {
+  return Math.min(Math.max(udpSize ?? CLASSIC_UDP_SIZE, CLASSIC_UDP_SIZE), SERVER_UDP_SIZE);
 }
 
 /** FORMERR for a message whose header decodes but whose body does not: echo ID, opcode and RD only. */
@@ -67,6 +71,9 @@ export function turnAway(bytes: Uint8Array, how: 'refuse' | 'rate-refuse' | 'tru
   return encodeResponse(withExtendedError(responseTo(query, RCODE.REFUSED), EDE.PROHIBITED, text), maxSize);
 }
 
+/** Header flags of the skeleton messages a fast-path answer shows its observers (not sent anywhere). */
+const FAST_PATH_FLAGS = { qr: false, opcode: 0, aa: false, tc: false, rd: true, ra: false, ad: false, cd: false } as const;
+
 /**
  * Answers one wire-format query. Returns undefined when nothing should be sent: a message too short to hold a
  * header, or a response (QR set) — answering those would let two servers bounce packets forever.
@@ -74,6 +81,18 @@ export function turnAway(bytes: Uint8Array, how: 'refuse' | 'rate-refuse' | 'tru
 export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: QueryContext): Promise<Uint8Array | undefined> {
   if (bytes.length < HEADER_LENGTH) return undefined;
   if ((bytes[2]! & 0x80) !== 0) return undefined;
+  // A cache hit for a question answered before: stored bytes with ID, RD and TTLs patched (cache/wire-store.ts).
+  const fast = fastPathOf(resolver);
+  const stored = fast?.answerFromWire(bytes, ctx.protocol === 'udp' ? udpLimitFor : () => MAX_TCP_MESSAGE);
+  if (stored) {
+    ctx.onResult?.(stored.question, stored.result);
+    if (ctx.onAnswered) {
+      // Observers (metrics) read the question and the rcode; the fast path decodes nothing else.
+      const asked: Message = { id: 0, flags: FAST_PATH_FLAGS, rcode: 0, question: [stored.question], answer: [], authority: [], additional: [] };
+      ctx.onAnswered(asked, { ...asked, rcode: stored.result.rcode });
+    }
+    return stored.bytes;
+  }
   let query: Message;
   try {
     query = decodeMessage(bytes);
@@ -89,7 +108,9 @@ export async function answerWire(bytes: Uint8Array, resolver: Resolver, ctx: Que
   }
   const maxSize = ctx.protocol === 'udp' ? udpReplyLimit(query) : MAX_TCP_MESSAGE;
   try {
-    return encodeResponse(response, maxSize);
+    const out = encodeResponse(response, maxSize);
+    fast?.rememberWire(query, response, out);
+    return out;
   } catch {
     return encodeResponse(responseTo(query, RCODE.SERVFAIL), maxSize);
   }

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 dnsperf pdns-recursor curl)
+PKGS=(bind9 bind9-utils bind9-dnsutils nsd knot knot-dnsutils unbound ldnsutils openssl iproute2 dnsperf pdns-recursor curl nftables)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -16,6 +16,8 @@ import { messageToText, rrToText } from '../../resolver/wire/present.js';
 import { edeName } from '../../resolver/wire/edns.js';
 import { addResolverOptions, EXIT_USAGE, resolverConfigFromFlags, UsageError } from '../config.js';
 import type { ResolverFlags } from '../config.js';
+import { CachingResolver } from '../../cache/caching-resolver.js';
+import { DEFAULT_CACHE_OPTIONS } from '../../cache/options.js';
 
 export const QUERY_EXIT = { ANSWER: 0, BOGUS: 1, NO_ANSWER: 2, USAGE: EXIT_USAGE } as const;
 
@@ -103,7 +105,9 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
       // Loaded only when resolving through flags: the forwarding transports pull in node:tls and node:http2.
       const { createRoutedResolver } = await import('../../resolver/forward/index.js');
       const { forwardingFromFlags } = await import('../forwarding.js');
-      r = owned = createRoutedResolver(resolverConfigFromFlags(args), forwardingFromFlags(args));
+      const config = resolverConfigFromFlags(args);
+      // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
+      r = owned = new CachingResolver(createRoutedResolver(config, forwardingFromFlags(args)), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
     }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);

@@ -10,6 +10,7 @@ import { addResolverOptions } from '../config.js';
 import { addHttpOptions } from './serve-http.js';
 import { addForwardOptions } from '../forward-options.js';
 import { LOG_LEVELS } from '../options/levels.js';
+import { addCacheOptions } from '../cache-flags.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
@@ -27,7 +28,7 @@ export function register(program: Command): void {
     .addOption(new Option('--query-log <yes|no>', 'log one line per query (default: no)').choices(['yes', 'no']))
     .addOption(new Option('--qname-case-randomisation <yes|no>', '0x20: random QNAME case upstream, checked in replies (default: yes)').choices(['yes', 'no']));
   addHttpOptions(cmd);
-  addForwardOptions(addResolverOptions(cmd)).action(async (o: Record<string, unknown>) => {
+  addCacheOptions(addForwardOptions(addResolverOptions(cmd))).action(async (o: Record<string, unknown>) => {
     const { serveCommand } = await import('../serve/start.js');
     await serveCommand(o);
   });

@@ -23,6 +23,9 @@ import { resolverConfig } from '../config.js';
 import { buildOptions } from '../options/options.js';
 import type { DaneelOptions } from '../options/options.js';
 import { queryObserver } from './query-log.js';
+import { CachingResolver } from '../../cache/caching-resolver.js';
+import { cacheOptionsFrom, registerCacheStats } from './cache-options.js';
+import { systemClock } from '../../resolver/clock.js';
 import { httpTls, startHttp } from './http.js';
 import { createMetricsRegistry } from '../../server/metrics/registry.js';
 import { createDaneelMetrics, instrumentResolver, instrumentTransport, registerSocketStats } from '../../server/metrics/instruments.js';
@@ -64,18 +67,24 @@ export class ServeRuntime {
     readonly front: SwappableResolver,
     readonly server: DnsServer,
     readonly bound: ListenAddress[],
+    readonly cache: CachingResolver,
     readonly metrics: DaneelMetrics,
     private readonly stopHttp: () => Promise<void>,
   ) {}
 
   /** Builds everything and binds the listeners. Throws UsageError/ConfigError (exit 64) or ServerError (exit 1). */
   static async start(options: DaneelOptions, flags: Record<string, unknown>, logger: PinoLogger): Promise<ServeRuntime> {
+    const cacheOptions = cacheOptionsFrom(options);
     const metrics = createDaneelMetrics(createMetricsRegistry());
     const made = makeResolver(options, logger, metrics);
     if (made.builtinHints) logger.warn({}, 'no --root-hints: using the built-in IANA root servers (public Internet)');
     const front = new SwappableResolver(made.resolver);
-    // Every front end (DNS socket, HTTP) resolves through the counted front: verdicts and limits hit.
-    const counted = instrumentResolver(front, metrics);
+    // Every client question goes through the answer cache (cache/), above the swappable resolver so a reload
+    // keeps its contents; keep-warm starts once the listeners are up. Front ends resolve through the counted
+    // cache (verdicts and limits hit); the DNS sockets also get the cache's wire fast path.
+    const cache = new CachingResolver(front, cacheOptions, { clock: systemClock, logger });
+    registerCacheStats(metrics.registry, cache);
+    const counted = { ...instrumentResolver(cache, metrics), wireFastPath: cache.wireFastPath };
     let current = options;
     const server = new DnsServer(counted, {
       listen: options.listen,
@@ -94,12 +103,18 @@ export class ServeRuntime {
       stopHttp = await startHttp(counted, metrics, options.http, () => server.policy, logger);
     } catch (err) {
       await server.close();
-      await front.close();
+      await cache.close();
       throw err;
     }
-    const runtime = new ServeRuntime(options, flags, logger, front, server, bound, metrics, stopHttp);
+    cache.start();
+    const runtime = new ServeRuntime(options, flags, logger, front, server, bound, cache, metrics, stopHttp);
     runtime.onReload((o) => { current = o; });
-    logger.info({ anchors: made.anchors, listen: bound.map(formatListenAddress), config: options.configFile }, 'daneel serving');
+    runtime.onReload((o) => {
+      if (JSON.stringify([o.cache, o.keepWarm]) !== JSON.stringify([options.cache, options.keepWarm])) {
+        logger.warn({}, 'cache and keep-warm settings changed: they take effect on restart');
+      }
+    });
+    logger.info({ anchors: made.anchors, listen: bound.map(formatListenAddress), config: options.configFile, keepWarm: cache.keepWarm.names() }, 'daneel serving');
     return runtime;
   }
 
@@ -142,7 +157,8 @@ export class ServeRuntime {
   /** SIGTERM: stops taking queries, lets those in flight finish (up to limits.close-grace-ms), closes everything. */
   async stop(): Promise<void> {
     await Promise.all([this.server.close(), this.stopHttp()]);
-    await this.front.close();
+    this.logger.info({ cache: this.cache.stats() }, 'cache counters');
+    await this.cache.close();
     this.logger.flush();
   }
 }

@@ -12,6 +12,8 @@ import { T } from '../wire/types.js';
 /** RFC 9156 §2.3 recommended values. */
 export const MAX_MINIMISE_COUNT = 10;
 export const MINIMISE_ONE_LAB = 4;
+/** "_" in ASCII. */
+const UNDERSCORE = 0x5f;
 
 export interface MinimiseState {
   /** False when minimisation is off (config) or abandoned for this lookup (fallback). */
@@ -43,7 +45,25 @@ export function nextQuestion(qname: Name, qtype: number, cut: Name, st: Minimise
   const step = st.count < MINIMISE_ONE_LAB ? 1 : Math.max(1, Math.floor(remaining / (MAX_MINIMISE_COUNT - st.count)));
   const labels = base + step;
   if (labels >= qname.labelCount) return full;
-  return { name: qname.suffix(labels), type: T.A, minimised: true };
+  const probe = qname.suffix(labels);
+  // RFC 8552 underscored names (_443._tcp.host for TLSA, RFC 6698 §3) are attribute leaves of the host, not
+  // zones: probing them one by one only costs round trips, and the server that answers for the host gets the
+  // full name next anyway. A cut there, if any, still answers the full name with a referral.
+  if (isUnderscoreLabel(probe.labels[0]!)) return full;
+  return { name: probe, type: T.A, minimised: true };
+}
+
+/** True for a label that starts with "_" (RFC 8552 §1.1: an underscored node name). */
+function isUnderscoreLabel(label: Uint8Array): boolean {
+  return label[0] === UNDERSCORE;
+}
+
+/**
+ * Starts minimising below `labels` labels of the name: those are known to hold no zone cut (RFC 9156 §2: a
+ * resolver may skip what it already knows), so asking for them again would only cost a round trip.
+ */
+export function skipKnown(st: MinimiseState, labels: number): MinimiseState {
+  return labels > st.probeLabels ? { ...st, probeLabels: labels } : st;
 }
 
 /**

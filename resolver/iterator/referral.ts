@@ -11,6 +11,8 @@ export interface NameServer {
   name: Name;
   /** Addresses from glue (empty for a glueless name, resolved later). */
   addresses: string[];
+  /** Port of these addresses when not 53 (only hints can say so). */
+  port?: number;
 }
 
 export interface Referral {
@@ -18,6 +20,8 @@ export interface Referral {
   servers: NameServer[];
   /** The parent's authority records about the cut (DS, NSEC/NSEC3, their RRSIGs) for validateDelegation. */
   authority: RR[];
+  /** Seconds the referral holds: the lowest TTL of its NS, glue and DS/denial records (RFC 2181 §5.2). */
+  ttl?: number;
 }
 
 /** Builds the referral to `child` from a scrubbed response (glue already limited to in-bailiwick names). */
@@ -30,7 +34,8 @@ export function readReferral(msg: Message, child: Name): Referral {
     servers.push({ name, addresses: glueFor(msg.additional, name) });
   }
   const authority = msg.authority.filter((rr) => rr.type !== T.NS);
-  return { child, servers, authority };
+  const used = [...msg.authority.filter((rr) => rr.name.equals(child) || rr.type !== T.NS), ...msg.additional.filter((rr) => servers.some((s) => s.name.equals(rr.name)))];
+  return { child, servers, authority, ttl: Math.min(...used.map((rr) => rr.ttl)) };
 }
 
 function glueFor(additional: readonly RR[], name: Name): string[] {

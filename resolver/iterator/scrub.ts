@@ -21,6 +21,14 @@ export function trustOf(section: 'answer' | 'authority' | 'additional', aa: bool
   return aa ? 'authority-aa' : 'authority';
 }
 
+/** Ranks from best to worst, for combining the ranks of a CNAME chain's links. */
+const RANK_ORDER: readonly TrustRank[] = ['answer-aa', 'authority-aa', 'answer', 'authority', 'glue'];
+
+/** The weaker of two ranks: a result is only as trustworthy as its weakest part. */
+export function weakerRank(a: TrustRank, b: TrustRank): TrustRank {
+  return RANK_ORDER.indexOf(a) >= RANK_ORDER.indexOf(b) ? a : b;
+}
+
 export interface Scrubbed {
   message: Message;
   chain: FollowedChain;

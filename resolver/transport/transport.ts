@@ -9,16 +9,33 @@ export interface ServerAddress {
   port: number;
 }
 
+/**
+ * How to reach an upstream: 'do53' is classic DNS (UDP, then TCP when the reply is truncated, RFC 7766 §5;
+ * see truncation.ts); 'tcp' is TCP only. DoT and DoH join here later (with `authName` for their TLS name).
+ */
+export type UpstreamProtocol = 'do53' | 'tcp';
+
+/** An upstream as the resolver describes it to the Transport: where, on which port, and how. */
+export interface Upstream extends ServerAddress {
+  /** Default 'do53'. */
+  protocol?: UpstreamProtocol;
+  /** The name the server must prove in TLS (DoT/DoH, later); unused by do53/tcp. */
+  authName?: string;
+}
+
+/** The standard DNS port (RFC 1035 §4.2): the default of every upstream whose hint or delegation names none. */
+export const DNS_PORT = 53;
+
 export interface QueryOptions {
   timeoutMs: number;
-  /** Use TCP (RFC 7766), e.g. after a truncated UDP reply. */
-  tcp: boolean;
+  /** Send this one query over TCP (RFC 7766) whatever the upstream's protocol; false or absent: UDP. */
+  tcp?: boolean;
   signal?: AbortSignal;
 }
 
 export interface Transport {
   /** Sends one wire-format query and resolves with the matching wire-format reply; rejects with a TransportError. */
-  query(server: ServerAddress, query: Uint8Array, opts: QueryOptions): Promise<Uint8Array>;
+  query(server: Upstream, query: Uint8Array, opts: QueryOptions): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 

@@ -113,6 +113,12 @@ describe('spoofed replies raced against real queries (RFC 5452)', () => {
   }, 120_000);
 
   it('exact forgeries (forged referral, out-of-bailiwick data) never become answers', async () => {
+    // A fresh daneel: the phase before left its zone-cut and key caches warm (resolver/state/), so the lookups
+    // would never ask the root, where the attacker sits, again.
+    await daneel.stop();
+    attacker = await startAttacker('pass');
+    daneel = await startDaneelWith(hierarchy, DANEEL, proxyHints(), ['--log-level', 'warn']);
+    await attacker.stop();
     attacker = await startAttacker('exact');
     const results = await askAll();
     const counts = await attacker.stop();

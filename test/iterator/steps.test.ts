@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, startMinimising } from '../../resolver/iterator/qname-min.js';
+import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, skipKnown, startMinimising } from '../../resolver/iterator/qname-min.js';
 import { chooseAddress, DEFAULT_HEALTH_SIZES, LAME_MS, ServerHealth, TIMEOUTS_BEFORE_BLOCK, UNKNOWN_RTT_MS } from '../../resolver/iterator/servers.js';
 import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
 import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
@@ -20,6 +20,17 @@ describe('QNAME minimisation (RFC 9156)', () => {
     st = advance(st, q2);
     const q3 = nextQuestion(n('www.example.com'), T.TLSA, n('example.com'), st);
     expect([q3.name.toString(), q3.type, q3.minimised]).toEqual(['www.example.com.', T.TLSA, false]);
+  });
+
+  it('sends the full name instead of probing an underscored label (RFC 8552), and skips known labels', () => {
+    let st = startMinimising(true);
+    const q1 = nextQuestion(n('_443._tcp.www.example.com'), T.TLSA, n('example.com'), st);
+    expect([q1.name.toString(), q1.minimised]).toEqual(['www.example.com.', true]);
+    st = advance(st, q1);
+    const q2 = nextQuestion(n('_443._tcp.www.example.com'), T.TLSA, n('example.com'), st);
+    expect([q2.name.toString(), q2.type, q2.minimised]).toEqual(['_443._tcp.www.example.com.', T.TLSA, false]);
+    const known = skipKnown(startMinimising(true), n('b.c.example.com').labelCount);
+    expect(nextQuestion(n('a.b.c.example.com'), T.A, n('example.com'), known).minimised).toBe(false);
   });
 
   it('bounds a long name to MAX_MINIMISE_COUNT queries (§2.3)', () => {

@@ -37,6 +37,7 @@ export interface ServerSpec {
 
 export interface LoggedQuery {
   address: string;
+  port: number;
   /** The QNAME lowercased (names compare case-insensitively; 0x20 randomises the case the server sees). */
   qname: string;
   /** The QNAME exactly as sent, random case included. */
@@ -88,7 +89,7 @@ export class ScriptedNetwork implements Transport {
     const query = decodeMessage(wire);
     const q = query.question[0]!;
     this.log.push({
-      address: server.address, qname: q.name.toLowerCase().toString(), sentQname: q.name.toString(), qtype: typeName(q.type), tcp: opts.tcp,
+      address: server.address, port: server.port, qname: q.name.toLowerCase().toString(), sentQname: q.name.toString(), qtype: typeName(q.type), tcp: opts.tcp === true,
       do: query.edns?.do ?? false, rd: query.flags.rd, udpSize: query.edns?.udpSize, id: query.id,
     });
     const spec = this.servers.get(server.address);

@@ -183,11 +183,12 @@ describe('QNAME minimisation (RFC 9156)', () => {
   it('each server sees only one label more than its zone', async () => {
     const h = buildHierarchy(standardZones());
     await resolveIn(h, 'www.example.com', T.A);
+    // Each signed zone's DNSKEY query leaves together with the zone's first query (engine: keys prefetched).
     const root = [...h.net.asked(ADDR.rootA), ...h.net.asked(ADDR.rootB)];
-    expect(root).toEqual(['. NS', 'com. A', '. DNSKEY']);
-    expect(h.net.asked(ADDR.com)).toEqual(['example.com. A', 'com. DNSKEY']);
+    expect(root).toEqual(['. NS', '. DNSKEY', 'com. A']);
+    expect(h.net.asked(ADDR.com)).toEqual(['com. DNSKEY', 'example.com. A']);
     const example = [...h.net.asked(ADDR.example1), ...h.net.asked(ADDR.example2)];
-    expect(example).toEqual(['www.example.com. A', 'example.com. DNSKEY']);
+    expect(example).toEqual(['example.com. DNSKEY', 'www.example.com. A']);
   });
 
   it('goes through an empty non-terminal label by label', async () => {
@@ -231,7 +232,8 @@ describe('transport behaviour', () => {
     const resolver = resolverFor(h);
     const r = await resolver.resolve(n('www.example.com'), T.A);
     expect(r.verdict.status, r.verdict.reason).toBe('secure');
-    expect(h.net.count(ADDR.example1)).toBe(1);
+    // The DNSKEY and A queries leave together, before the first timeout is known: each tries it once.
+    expect(h.net.asked(ADDR.example1)).toEqual(['example.com. DNSKEY', 'www.example.com. A']);
     const before = h.net.count(ADDR.example1);
     await resolver.resolve(n('_443._tcp.www.example.com'), T.TLSA);
     expect(h.net.count(ADDR.example1)).toBe(before);
@@ -336,15 +338,18 @@ describe('timeouts and retries', () => {
     const h = buildHierarchy(standardZones());
     let dropped = 0;
     for (const a of [ADDR.example1, ADDR.example2]) {
-      h.net.setTamper(a, (reply) => {
-        if (dropped < 2) { dropped++; throw new Error('drop'); }
+      h.net.setTamper(a, (reply, query) => {
+        if (dropped < 2 && query.question[0]!.name.equals(n('www.example.com'))) { dropped++; throw new Error('drop'); }
         return reply;
       });
     }
     const r = await resolveIn(h, 'www.example.com', T.A);
     expect(r.verdict.status, r.verdict.reason).toBe('secure');
     const tries = h.net.log.filter((q) => q.qname === 'www.example.com.');
-    expect(tries.map((q) => q.address)).toEqual([ADDR.example1, ADDR.example2, ADDR.example1]);
+    // Both servers lost one datagram; the retry round asks one of them again (which one depends on the RTTs
+    // the concurrent DNSKEY query taught the resolver).
+    expect(tries.map((q) => q.address).slice(0, 2)).toEqual([ADDR.example1, ADDR.example2]);
+    expect(tries).toHaveLength(3);
   });
 });
 
