@@ -80,7 +80,6 @@ async function coldRound(name: string, auth: Authorities): Promise<Round> {
 
 async function measure(): Promise<void> {
   const auth = await startAuthorities(WORKDIR, RTT_MS);
-  console.log(`delay proxy up: root SOA round trip ${fmt(auth.measuredRttMs)} ms (simulated RTT ${RTT_MS} ms)`);
   const rounds = new Map<string, Round[]>(CHOSEN.map((name) => [name, []]));
   // rounds interleave the resolvers, so a change in the machine's load falls on all of them alike
   for (let round = 0; round < ROUNDS; round++) {

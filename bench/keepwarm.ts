@@ -66,7 +66,6 @@ function summarise(name: string, asked: Asked[], upstream: number, keepWarm: boo
 
 async function measure(): Promise<void> {
   const auth = await startAuthorities(WORKDIR, RTT_MS);
-  console.log(`delay proxy up: root SOA round trip ${fmt(auth.measuredRttMs)} ms (simulated RTT ${RTT_MS} ms)`);
   const keepWarm = daneelHasFlag('--keep-warm');
   const warmArgs = keepWarm ? auth.names.flatMap((n) => ['--keep-warm', n]) : [];
   console.log(keepWarm ? `daneel runs with --keep-warm for all ${NAMES} names` : 'this daneel has no --keep-warm flag: measured without it');

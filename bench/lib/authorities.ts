@@ -9,11 +9,9 @@ import { join } from 'node:path';
 import { ask } from './dns-client.js';
 import { startProcess, assertRunning } from './processes.js';
 import { DelayProxy } from './proxy-control.js';
-import { ADDR_ROOT } from './addresses.js';
+import { ADDR_ROOT, ADDR_TLD, LEAF_PREFIX, REAL_PORT } from './addresses.js';
 import type { Trust } from './resolvers.js';
 
-/** Port of the real NSD instances (addresses.sh REAL_PORT); port 53 is the proxy's. */
-const REAL_PORT = 5300;
 /** How long an NSD instance may take to load its zones and answer. */
 const NSD_START_TIMEOUT_MS = 30_000;
 
@@ -37,7 +35,7 @@ export interface Authorities {
 export async function startAuthorities(workdir: string, rttMs: number): Promise<Authorities> {
   const logs = join(workdir, 'logs');
   mkdirSync(logs, { recursive: true });
-  const instances: Array<[string, string, string]> = [['nsd-root', ADDR_ROOT, '.'], ['nsd-tld', '127.54.1.1', 'bench.'], ['nsd-leaves', '127.54.2.1', 'z1.bench.']];
+  const instances: Array<[string, string, string]> = [['nsd-root', ADDR_ROOT, '.'], ['nsd-tld', ADDR_TLD, 'bench.'], ['nsd-leaves', `${LEAF_PREFIX}.1`, 'z1.bench.']];
   for (const [name, addr, zone] of instances) {
     const log = join(logs, `${name}.log`);
     const child = startProcess(name, 'nsd', ['-d', '-c', join(workdir, `${name}.conf`)], log);
@@ -56,6 +54,7 @@ export async function startAuthorities(workdir: string, rttMs: number): Promise<
   // the proxy holds each exchange for the full RTT: a faster reply means the delay is not in the path
   if (probe.ms < rttMs) throw new Error(`root SOA through the delay proxy took ${probe.ms.toFixed(1)} ms, less than the ${rttMs} ms RTT`);
   await proxy.takeCounts(); // the probe is not a resolver's query
+  console.log(`delay proxy up: root SOA round trip ${probe.ms.toFixed(1)} ms (simulated RTT ${rttMs} ms)`);
   const trust = { workdir, rootHints: join(workdir, 'root.hints'), rootDs: join(workdir, 'root.ds') };
   const names = readFileSync(join(workdir, 'names.txt'), 'utf8').split('\n').filter(Boolean);
   return { proxy, trust, names, measuredRttMs: probe.ms };

@@ -18,21 +18,18 @@ export interface Child {
 const children = new Set<Child>();
 
 /** Starts `cmd args` with stdout and stderr appended to `logFile`; records it for stopAll(). */
-export function startProcess(name: string, cmd: string, args: string[], logFile: string, env?: NodeJS.ProcessEnv): Child {
+export function startProcess(name: string, cmd: string, args: string[], logFile: string): Child {
   const fd = openSync(logFile, 'a');
-  const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd], env: env ?? process.env });
+  const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
   closeSync(fd);
-  if (proc.pid === undefined) throw new Error(`could not start ${name} (${cmd})`);
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const child: Child = { name, pid: proc.pid, proc, exited };
-  children.add(child);
-  void exited.then(() => children.delete(child));
-  return child;
+  return adopt(name, proc);
 }
 
 /** Records a child started elsewhere (e.g. with piped stdio) so stopAll() stops it too. */
 export function adopt(name: string, proc: ChildProcess): Child {
-  if (proc.pid === undefined) throw new Error(`could not start ${name}`);
+  // a program that cannot be started (ENOENT) also emits 'error' later: the throw below already reports it
+  proc.on('error', () => {});
+  if (proc.pid === undefined) throw new Error(`could not start ${name} (${proc.spawnfile})`);
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const child: Child = { name, pid: proc.pid, proc, exited };
   children.add(child);
