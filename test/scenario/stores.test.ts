@@ -64,12 +64,25 @@ describe('a zone already seen (infrastructure and key caches)', () => {
     expect(h.net.asked().slice(before + 1)[0]).toBe('b.example.com. A');
   });
 
-  it('underscored labels (RFC 8552) are not probed one by one: the TLSA owner goes out whole', async () => {
+  it('underscored labels (RFC 8552) and their host are not probed one by one: the TLSA owner goes out whole', async () => {
     const h = buildHierarchy(standardZones());
     const r = await resolverFor(h).resolveTLSA('www.example.com', 443);
     expect(r.verdict.status, r.verdict.reason).toBe('secure');
     const example = [...h.net.asked(ADDR.example1), ...h.net.asked(ADDR.example2)].filter((q) => !q.includes('DNSKEY'));
-    expect(example).toEqual(['www.example.com. A', '_443._tcp.www.example.com. TLSA']);
+    expect(example).toEqual(['_443._tcp.www.example.com. TLSA']);
+    // The zone above still sees only one label more than itself.
+    expect(h.net.asked(ADDR.com).filter((q) => !q.includes('DNSKEY'))).toEqual(['example.com. A']);
+  });
+
+  it('a host that is a zone cut of its own: the parent gets the full TLSA owner and answers with a referral', async () => {
+    const defs = standardZones();
+    for (const d of defs) if (d.apex === 'example.com.') d.text += '_443._tcp 3600 TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n';
+    const h = buildHierarchy(defs);
+    const r = await resolverFor(h).resolveTLSA('example.com', 443);
+    expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+    expect(r.answer.some((rr) => rr.type === T.TLSA)).toBe(true);
+    // The trade-off of not probing the host: com.'s server learns the underscored labels and the type.
+    expect(h.net.asked(ADDR.com).filter((q) => !q.includes('DNSKEY'))).toEqual(['_443._tcp.example.com. TLSA']);
   });
 
   it('an insecure zone is remembered as insecure: one query, no DNSKEY', async () => {
