@@ -45,7 +45,7 @@ import { replyMismatch } from './iterator/exchange-check.js';
 import { QnameCase } from './iterator/qname-case.js';
 import { addressOf, rdataName } from './iterator/records.js';
 import { ResolutionError } from './resolution-error.js';
-import { checkRequest, keepInResult } from './request-checks.js';
+import { checkRequest, keepInResult, type LookupStep } from './request-checks.js';
 import { anchorsFor, initialState, weakest, type ZoneState } from './iterator/zone-state.js';
 
 /** The pino methods the resolver uses; pass a pino logger (or a child) as `logger`. */
@@ -107,13 +107,7 @@ interface Request {
 }
 
 /** One name's lookup result: a final answer, or a CNAME/DNAME link to follow. */
-interface Step {
-  rcode: number;
-  /** For a secure step, only what the validator checked (RFC 4035 §5.3.3 TTLs); else the scrubbed reply. */
-  answer: RR[];
-  authority: RR[];
-  verdict: Verdict;
-  next?: Name;
+interface Step extends LookupStep {
   links: number;
   /** Seconds the step's data may be reused (see ResolveResult.ttl). */
   ttl: number;

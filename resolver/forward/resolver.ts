@@ -36,7 +36,7 @@ import { replyMismatch } from '../iterator/exchange-check.js';
 import { weakest } from '../iterator/zone-state.js';
 import type { Logger } from '../resolve.js';
 import { ResolutionError } from '../resolution-error.js';
-import { checkRequest, keepInResult } from '../request-checks.js';
+import { checkRequest, keepInResult, type LookupStep } from '../request-checks.js';
 import { UpstreamPool } from './pool.js';
 import { ChainCache } from './chain-cache.js';
 import { FORWARD_LIMITS } from './limits.js';
@@ -61,13 +61,7 @@ interface Request {
   signal?: AbortSignal;
 }
 
-interface Step {
-  rcode: number;
-  answer: RR[];
-  authority: RR[];
-  verdict: Verdict;
-  next?: Name;
-}
+type Step = LookupStep;
 
 export class ForwardingResolver implements Resolver {
   private readonly pool: UpstreamPool<UpstreamClient>;
