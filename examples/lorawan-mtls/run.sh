@@ -24,6 +24,8 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$ROOT"
+# Node.js >= 24, as for daneel itself: the official binary from the npm registry when the PATH has an older one.
+PATH="$("$ROOT/tools/node24.sh"):$PATH"; export PATH
 
 echo "== certificates and TLSA records (two unrelated PKIs)"
 node --import tsx "$HERE/pki.ts" "$WORK/pki" mtls.example.
