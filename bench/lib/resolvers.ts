@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { assertRunning, startProcess, stopProcess, type Child } from './processes.js';
+import { unboundRunAsRoot } from '../../test/support/unbound-conf.js';
 
 /** How long a resolver may take to bind its listening socket. */
 const START_TIMEOUT_MS = 30_000;
@@ -89,12 +90,7 @@ export function startUnbound(trust: Trust, address: string, opts: UnboundOptions
   # outgoing queries leave from the listening address, so the delay proxy can tell whose they are
   outgoing-interface: ${address}
   do-ip6: no
-  username: ""
-  chroot: ""
-  directory: "${dir}"
-  pidfile: ""
-  use-syslog: no
-  logfile: ""
+${unboundRunAsRoot(dir)}
   verbosity: 0
   num-threads: ${opts.threads}
   access-control: 127.0.0.0/8 allow

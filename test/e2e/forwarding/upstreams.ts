@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HierarchyInfo } from '../../hierarchy/global-setup.js';
 import { digInNetns } from '../../hierarchy/dig.js';
+import { unboundRunAsRoot } from '../../support/unbound-conf.js';
 import type { TestPki } from '../../support/tls-certs.js';
 
 export const DOH_PATH = '/dns-query';
@@ -31,12 +32,7 @@ function config(h: HierarchyInfo, address: string, pki: TestPki, dir: string): s
   tls-service-key: "${pki.keyFile}"
   tls-service-pem: "${pki.certFile}"
   do-ip6: yes
-  username: ""
-  chroot: ""
-  directory: "${dir}"
-  pidfile: ""
-  use-syslog: no
-  logfile: ""
+${unboundRunAsRoot(dir)}
   verbosity: 1
   num-threads: 1
   access-control: 127.0.0.0/8 allow
