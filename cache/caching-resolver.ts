@@ -12,7 +12,8 @@ import { Name } from '../resolver/wire/name.js';
 import { RCODE, T } from '../resolver/wire/types.js';
 import type { WireFastPath } from '../server/fast-path.js';
 import { CacheStore } from './store.js';
-import { synthesise } from './aggressive.js';
+import { synthesise, synthesiseWildcard } from './aggressive.js';
+import { rdataName } from '../resolver/iterator/records.js';
 import { newStats, type CacheStats, type CacheStatsSnapshot } from './stats.js';
 import { checkCacheOptions, type CacheOptions } from './options.js';
 import { wantsPrefetch } from './ttl.js';
@@ -61,7 +62,12 @@ export class CachingResolver implements Resolver {
     this.keepWarm.start();
   }
 
-  async resolve(name: Name, type: number, opts: ResolveOptions = {}): Promise<ResolveResult> {
+  resolve(name: Name, type: number, opts: ResolveOptions = {}): Promise<ResolveResult> {
+    return this.lookup(name, type, opts, 0);
+  }
+
+  /** `depth`: CNAMEs synthesised from cached wildcards on the way here (bounded: a wildcard may point at itself). */
+  private async lookup(name: Name, type: number, opts: ResolveOptions, depth: number): Promise<ResolveResult> {
     const now = this.clock.now();
     if (opts.cd === true) {
       // CD: validated data may be given, unvalidated results are not stored.
@@ -79,8 +85,19 @@ export class CachingResolver implements Resolver {
       this.onServed(hit.entry);
       return hit.result;
     }
+    const held = this.store.lookupRrset(name, type, now);
+    if (held) { this.counters.hits++; return held; }
     const synthesised = synthesise(this.store, name, type, now);
     if (synthesised) { this.counters.hits++; this.counters.aggressiveHits++; return synthesised; }
+    const fromWildcard = depth < MAX_SYNTHESISED_LINKS ? synthesiseWildcard(this.store, name, type, now) : undefined;
+    if (fromWildcard) {
+      this.counters.hits++;
+      this.counters.aggressiveHits++;
+      const cname = fromWildcard.answer.find((rr) => rr.type === T.CNAME);
+      if (!cname || type === T.CNAME) return fromWildcard;
+      // RFC 1034 §4.3.2: a CNAME answer continues at its target, from the cache or upstream.
+      return followed(fromWildcard, await this.lookup(rdataName(cname), type, opts, depth + 1));
+    }
     this.counters.misses++;
     this.deps.logger?.debug({ qname: name.toString(), qtype: type }, 'cache miss');
     const result = await this.fetch(name, type);
@@ -141,6 +158,23 @@ export class CachingResolver implements Resolver {
     }
     this.store.putResult(result, now);
   }
+}
+
+/** CNAME links synthesised from cached wildcards for one question; past it, the inner resolver is asked. */
+export const MAX_SYNTHESISED_LINKS = 8;
+
+/**
+ * A synthesised CNAME followed by the resolution of its target: one answer in chain order, secure only when the
+ * target is (RFC 4035 §5.3.3: each RRset of the chain is judged on its own, the weakest verdict stands).
+ */
+function followed(head: ResolveResult, tail: ResolveResult): ResolveResult {
+  const verdict = tail.verdict.status === 'secure' ? head.verdict : tail.verdict;
+  const out: ResolveResult = {
+    qname: head.qname, qtype: head.qtype, rcode: tail.rcode, verdict,
+    answer: [...head.answer, ...tail.answer], authority: [...head.authority, ...tail.authority],
+  };
+  if (head.ttl !== undefined && tail.ttl !== undefined) out.ttl = Math.min(head.ttl, tail.ttl);
+  return out;
 }
 
 /** A resolution that produced no answer to cache: what serve-stale (RFC 8767 §4) stands in for. */

@@ -9,14 +9,14 @@
 import { LRUCache } from 'lru-cache';
 import type { ResolveResult } from '../resolver/api.js';
 import { Name } from '../resolver/wire/name.js';
-import { RCODE, T } from '../resolver/wire/types.js';
+import { CLASS_IN, RCODE, T } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import { groupRrsets } from '../resolver/dnssec/rrsets.js';
 import type { RrsetGroup } from '../resolver/dnssec/rrsets.js';
 import { decodeRrsig } from '../resolver/wire/dnssec-rdata.js';
 import { EDE } from '../resolver/dnssec/verdict.js';
 import type { Verdict } from '../resolver/dnssec/verdict.js';
-import { mayReplace, rankOf } from './rank.js';
+import { mayReplace, RANK, rankOf } from './rank.js';
 import type { Rank } from './rank.js';
 import {
   answerKey, badKey, entrySize, nxdomainKey, rrsetKey,
@@ -77,6 +77,7 @@ export class CacheStore {
       expiresAt = now + Math.max(ttl, this.opts.minTtlS) * 1000;
     }
     const answer = answerGroups.map((g) => this.putRrset(g, answerRank, verdict, now));
+    if (verdict.status === 'secure') for (const g of answerGroups) this.putWildcardSource(g, answerRank, verdict, now);
     const authority = groupRrsets(result.authority).map((g) => this.putRrset(g, authorityRank, verdict, now));
     for (const held of [...answer, ...authority]) expiresAt = Math.min(expiresAt, held.entry.expiresAt);
     if (expiresAt === Infinity) return undefined;
@@ -111,6 +112,19 @@ export class CacheStore {
     return { key, entry };
   }
 
+  /**
+   * RFC 8198 §5.3: a secure RRset that was a wildcard expansion (RRSIG Labels below the owner's label count,
+   * RFC 4035 §5.3.2) is also held under its wildcard owner `*.<Labels rightmost labels>`, where its signatures
+   * were made, so that other names the wildcard matches can be answered from it (aggressive.ts, with a proof).
+   */
+  private putWildcardSource(g: RrsetGroup, rank: Rank, verdict: Verdict, now: number): void {
+    const labels = wildcardLabels(g);
+    if (labels === undefined) return;
+    const wildcard = g.name.suffix(labels).prepend('*');
+    const renamed = (rrs: RR[]): RR[] => rrs.map((rr) => ({ ...rr, name: wildcard }));
+    this.putRrset({ ...g, name: wildcard, rrs: renamed(g.rrs), sigs: renamed(g.sigs) }, rank, verdict, now);
+  }
+
   /** An RRset entry, or undefined when absent or expired beyond `graceMs`. */
   rrset(key: string, now: number, graceMs = 0): RrsetEntry | undefined {
     const e = this.lru.get(key);
@@ -125,6 +139,20 @@ export class CacheStore {
     const stale = entry.expiresAt <= now;
     const result = this.compose(entry, qname, qtype, now, stale ? staleWindowMs : 0);
     return result ? { result: stale ? staleResult(result) : result, entry, stale } : undefined;
+  }
+
+  /**
+   * A question never asked but whose RRset is held from another answer (a CNAME chain's target): answered from
+   * that RRset when its signatures verified in the answer section (RFC 2181 §5.4.1 top rank, RFC 4035 §4.3) and
+   * it is not a wildcard expansion (whose proof belongs to the other answer).
+   */
+  lookupRrset(qname: Name, qtype: number, now: number): ResolveResult | undefined {
+    if (qtype === T.ANY || qtype === T.RRSIG) return undefined;
+    const e = this.rrset(rrsetKey(qname, qtype, CLASS_IN), now);
+    // Unsigned members of a secure answer (a CNAME synthesised from a DNAME) stand only beside what proved them.
+    if (!e || e.rank !== RANK.SECURE_ANSWER || e.verdict.status !== 'secure' || e.sigs.length === 0 || wildcardLabels(e) !== undefined) return undefined;
+    const ttl = remainingTtl(e.expiresAt, now);
+    return { qname, qtype, rcode: RCODE.NOERROR, answer: [...withTtl(e.rrs, ttl), ...withTtl(e.sigs, ttl)], authority: [], verdict: e.verdict, ttl };
   }
 
   /** The answer entry for a question, the name's NXDOMAIN entry standing in for any type (RFC 2308 §5). */
@@ -203,4 +231,21 @@ function signerOf(sigs: readonly RR[]): Name | undefined {
     }
   }
   return undefined;
+}
+
+/** The RRSIG Labels of a wildcard-expanded RRset (all its RRSIGs agree and count fewer labels), else undefined. */
+function wildcardLabels(g: RrsetGroup): number | undefined {
+  const owner = g.name.labelCount - (g.name.isWildcard ? 1 : 0);
+  let labels: number | undefined;
+  for (const sig of g.sigs) {
+    let l: number;
+    try {
+      l = decodeRrsig(sig.rdata).labels;
+    } catch {
+      return undefined;
+    }
+    if (labels !== undefined && l !== labels) return undefined;
+    labels = l;
+  }
+  return labels !== undefined && labels < owner ? labels : undefined;
 }

@@ -13,6 +13,7 @@ import type { AnswerEntry, WireEntry } from './entries.js';
 import type { CacheStore } from './store.js';
 import type { CacheStats } from './stats.js';
 import { findTtls, parseWireQuery, patchResponse, wireKey } from './wire-store.js';
+import { sentinelOf } from '../resolver/sentinel.js';
 
 export class WireCache implements WireFastPath {
   constructor(
@@ -48,6 +49,8 @@ export class WireCache implements WireFastPath {
     const q = query.question[0];
     // Only full answers to validated queries: no CD (unvalidated data), no TC, no EDE (stale, errors), no SERVFAIL.
     if (!q || query.flags.cd || (bytes[2]! & 0x02) !== 0) return;
+    // RFC 8509 sentinel answers depend on the trust anchors, which a reload may change: always computed.
+    if (sentinelOf(q.name)) return;
     if (response.rcode !== RCODE.NOERROR && response.rcode !== RCODE.NXDOMAIN) return;
     if (response.edns?.options.length) return;
     const now = this.clock.now();

@@ -73,6 +73,13 @@ export interface ResolverConfig {
   qnameMinimisation: boolean;
   /** Query IPv6 server addresses (default true). */
   doIp6: boolean;
+  /** Query IPv4 server addresses (default true; no = an IPv6-only host, Unbound's do-ip4). */
+  doIp4?: boolean;
+  /**
+   * Use only in-bailiwick glue (default true, Unbound's harden-glue). False also takes A/AAAA glue for an NS name
+   * outside the delegating zone as that delegation's server addresses (never as answers, never cached as data).
+   */
+  hardenGlue?: boolean;
   /** 0x20 QNAME case randomisation on upstream queries, with a per-server fallback (default true). */
   qnameCaseRandomisation?: boolean;
   transport: Transport;

@@ -5,6 +5,8 @@ export class ResolutionError extends Error {
     readonly code: 'REFERRAL_DEPTH' | 'CNAME_CHAIN' | 'QUERY_BUDGET' | 'REQUEST_TIMEOUT' | 'NO_REACHABLE_AUTHORITY' | 'REFERRAL_LOOP' | 'ABORTED',
     readonly ede: number,
     message: string,
+    /** NO_REACHABLE_AUTHORITY only: some server replied (with an error rcode or a useless reply), not all timed out. */
+    readonly serversReplied = false,
   ) {
     super(message);
     this.name = 'ResolutionError';

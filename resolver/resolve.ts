@@ -37,7 +37,7 @@ import { answerTtl, capTtls, normaliseTtls } from './iterator/ttl.js';
 import { classifyResponse, type Classified } from './iterator/classify.js';
 import type { FollowedChain } from './iterator/chain.js';
 import { checkReferral, isUnreachableGlueless, readReferral, type NameServer, type Referral } from './iterator/referral.js';
-import { advance, fallBack, nextQuestion, skipKnown, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
+import { advance, fallBack, usingNsProbes, nextQuestion, skipKnown, startMinimising, type OutgoingQuestion } from './iterator/qname-min.js';
 import { chooseAddress, ServerHealth } from './iterator/servers.js';
 import { decide } from './iterator/step.js';
 import { isAllowedTarget } from './iterator/address-guard.js';
@@ -212,6 +212,8 @@ class IterativeResolver implements Resolver {
   /** Resolves `qname`, following CNAME/DNAME links across zones up to maxCnameChain (RFC 1034 §4.3.2 step 3a). */
   private async chase(req: Request, qname: Name, qtype: number, cd: boolean, glue: GlueContext): Promise<ResolveResult> {
     const answer: RR[] = [];
+    // Proofs of every link (a wildcard-expanded CNAME carries its NSEC/NSEC3, RFC 4035 §3.1.3.3), then the end's.
+    const authority: RR[] = [];
     const verdicts: Verdict[] = [];
     const seen = new Set<string>([qname.key]);
     let links = 0;
@@ -221,6 +223,7 @@ class IterativeResolver implements Resolver {
     for (;;) {
       const step = await this.lookup(req, name, qtype, cd, glue);
       answer.push(...step.answer.filter((rr) => !answer.includes(rr)));
+      authority.push(...step.authority.filter((rr) => !authority.includes(rr)));
       verdicts.push(step.verdict);
       ttl = Math.min(ttl, step.ttl);
       rank = weakerRank(rank, step.rank);
@@ -230,7 +233,7 @@ class IterativeResolver implements Resolver {
       }
       links += step.links;
       if (!step.next) {
-        return { qname, qtype, rcode: step.rcode, answer, authority: step.authority, verdict: weakest(verdicts), ttl, rank, stats: statsOf(req) };
+        return { qname, qtype, rcode: step.rcode, answer, authority, verdict: weakest(verdicts), ttl, rank, stats: statsOf(req) };
       }
       if (links > this.config.limits.maxCnameChain) {
         throw new ResolutionError('CNAME_CHAIN', EDE.OTHER, `CNAME/DNAME chain longer than maxCnameChain (${this.config.limits.maxCnameChain}) at ${step.next}`);
@@ -257,8 +260,13 @@ class IterativeResolver implements Resolver {
         reply = await this.exchange(req, zone, q, glue, retry.avoid);
       } catch (e) {
         if (retry.last && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') return retry.last;
-        // RFC 9156 §2.3: servers that fail on minimised queries get the full name before we give up.
-        if (q.minimised && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') { mstate = fallBack(mstate); continue; }
+        if (q.minimised && e instanceof ResolutionError && e.code === 'NO_REACHABLE_AUTHORITY') {
+          // RFC 9156 §2.1: servers that replied but failed the A probe are asked the NS probe; then, §2.3, the
+          // full name before we give up. Servers that only timed out are not asked again for the NS probe.
+          const ns = e.serversReplied ? usingNsProbes(mstate) : undefined;
+          mstate = ns ?? fallBack(mstate);
+          continue;
+        }
         throw e;
       }
       const action = decide({ qname, qtype, asked: q, zone: zone.zone, msg: reply.msg, classified: reply.classified });
@@ -503,6 +511,7 @@ class IterativeResolver implements Resolver {
     const tried = new Set<string>(avoid);
     const timedOut = new Set<string>();
     const problems: string[] = [];
+    let replied = false;
     let round = 0;
     for (;;) {
       let address = await this.nextAddress(req, zone, tried, glue);
@@ -515,7 +524,7 @@ class IterativeResolver implements Resolver {
       }
       if (address === undefined) {
         if (zone.zone.isRoot && this.primed) this.forgetPriming(this.primed, 'no primed root server answered');
-        throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, `no server of ${zone.zone} answered ${q.name} ${q.type}${problems.length ? ` (${problems.join('; ')})` : ''}`);
+        throw new ResolutionError('NO_REACHABLE_AUTHORITY', EDE.NO_REACHABLE_AUTHORITY, `no server of ${zone.zone} answered ${q.name} ${q.type}${problems.length ? ` (${problems.join('; ')})` : ''}`, replied);
       }
       tried.add(address);
       const raw = await this.send(req, upstreamFor(zone, address), q);
@@ -526,10 +535,11 @@ class IterativeResolver implements Resolver {
         this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: raw }, 'upstream failure');
         continue;
       }
+      replied = true;
       let reply: Reply;
       try {
-        const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1);
-        reply = { address, raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside) };
+        const scrubbed = scrubResponse(raw, q.name, q.type, zone.zone, this.config.limits.maxCnameChain + 1, { hardenGlue: this.config.hardenGlue ?? true });
+        reply = { address, raw, msg: scrubbed.message, chain: scrubbed.chain, classified: classifyResponse(scrubbed.message, scrubbed.chain, q.type, zone.zone, scrubbed.nsOutside, q.minimised) };
       } catch (e) {
         problems.push(`${address}: malformed records (${e instanceof Error ? e.message : String(e)})`);
         this.log?.info({ address, zone: zone.zone.toString(), qname: q.name.toString(), qtype: q.type, problem: 'malformed records' }, 'upstream failure');
@@ -555,7 +565,7 @@ class IterativeResolver implements Resolver {
       const addresses = zone.servers
         .flatMap((s) => (s.addresses.length > 0 ? s.addresses : req.ns.known(s.name)))
         .filter((a) => isAllowedTarget(a, this.config.builtinHints));
-      const chosen = chooseAddress(addresses, this.health, { zoneKey: zone.zone.key, nowMs: this.config.clock.now(), doIp6: this.config.doIp6, tried });
+      const chosen = chooseAddress(addresses, this.health, { zoneKey: zone.zone.key, nowMs: this.config.clock.now(), doIp6: this.config.doIp6, doIp4: this.config.doIp4 ?? true, tried });
       if (chosen !== undefined) return chosen;
       const glueless = zone.servers.filter((s) => s.addresses.length === 0 && req.ns.worthAsking(s.name, glue));
       if (glueless.length === 0) return undefined;
@@ -576,7 +586,8 @@ class IterativeResolver implements Resolver {
   private async addressesOf(req: Request, name: Name, glue: GlueContext): Promise<FoundAddresses> {
     const out: string[] = [];
     let ttl = Infinity;
-    const types = this.config.doIp6 ? [T.A, T.AAAA] : [T.A];
+    // Only the address families this resolver may use are worth a sub-resolution.
+    const types = [...(this.config.doIp4 === false ? [] : [T.A]), ...(this.config.doIp6 ? [T.AAAA] : [])];
     for (const type of types) {
       try {
         const r = await this.chase(req, name, type, true, glue);

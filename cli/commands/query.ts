@@ -5,6 +5,7 @@
  * Exit codes (public contract): 0 secure or insecure answer (NXDOMAIN and NODATA included), 1 bogus,
  * 2 indeterminate or no answer (SERVFAIL), 64 usage error.
  */
+import { rootAnchorKeyTags, SentinelResolver } from '../../resolver/sentinel.js';
 import { Command } from 'commander';
 import type { Resolver, ResolveResult } from '../../resolver/api.js';
 import { addForwardOptions, type ForwardFlags } from '../forward-options.js';
@@ -109,7 +110,8 @@ export async function runQuery(args: QueryArgs, resolver?: Resolver): Promise<Co
       const config = resolverConfigFromFlags(args);
       if (config.trustAnchors.length === 0) warning = `daneel query: warning: ${NO_ANCHOR_WARNING}\n`;
       // One lookup: the cache (default settings) is harmless and keeps `query` on the same path as `serve`.
-      r = owned = new CachingResolver(createRoutedResolver(config, forwardingFromFlags(args)), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
+      const cached = new CachingResolver(createRoutedResolver(config, forwardingFromFlags(args)), DEFAULT_CACHE_OPTIONS, { clock: config.clock });
+      r = owned = new SentinelResolver(cached, rootAnchorKeyTags(config.trustAnchors));
     }
     const result = await r.resolve(qname, qtype);
     const stdout = args.json ? JSON.stringify(resultToJson(result), null, 2) + '\n' : resultToText(result);

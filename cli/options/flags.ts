@@ -23,6 +23,8 @@ export const FLAG_KEYS: readonly FlagKey[] = [
   { attr: 'trustAnchor', flag: '--trust-anchor', path: ['trust-anchors'], convert: 'list' },
   { attr: 'qnameMinimisation', flag: '--qname-minimisation', path: ['qname-minimisation'], convert: 'yesno' },
   { attr: 'doIp6', flag: '--do-ip6', path: ['do-ip6'], convert: 'yesno' },
+  { attr: 'doIp4', flag: '--do-ip4', path: ['do-ip4'], convert: 'yesno' },
+  { attr: 'hardenGlue', flag: '--harden-glue', path: ['harden-glue'], convert: 'yesno' },
   { attr: 'qnameCaseRandomisation', flag: '--qname-case-randomisation', path: ['qname-case-randomisation'], convert: 'yesno' },
   { attr: 'rateLimit', flag: '--rate-limit', path: ['rate-limit', 'qps'], convert: 'number' },
   { attr: 'logLevel', flag: '--log-level', path: ['log', 'level'], convert: 'string' },

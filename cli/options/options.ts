@@ -29,6 +29,8 @@ export interface DaneelOptions {
   trustAnchors: string[];
   qnameMinimisation: boolean;
   doIp6: boolean;
+  doIp4: boolean;
+  hardenGlue: boolean;
   /** Carried for the hardening component; undefined = its default. */
   qnameCaseRandomisation?: boolean;
   accessControl: AclRule[];
@@ -76,6 +78,8 @@ export function toOptions(raw: RawConfig, configFile?: string): DaneelOptions {
     trustAnchors: raw['trust-anchors'] ?? [],
     qnameMinimisation: raw['qname-minimisation'] ?? true,
     doIp6: raw['do-ip6'] ?? true,
+    doIp4: raw['do-ip4'] ?? true,
+    hardenGlue: raw['harden-glue'] ?? true,
     accessControl: raw['access-control'] ?? [],
     rateLimit: { qps, burst: raw['rate-limit']?.burst ?? Math.max(1, Math.ceil(2 * qps)), exemptLoopback: raw['rate-limit']?.['exempt-loopback'] ?? true },
     log: { level: raw.log?.level ?? 'info', queryLog: raw.log?.['query-log'] ?? false },

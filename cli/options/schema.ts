@@ -39,6 +39,8 @@ export const configSchema = z.strictObject({
   'trust-anchors': z.array(file).optional(),
   'qname-minimisation': z.boolean().optional(),
   'do-ip6': z.boolean().optional(),
+  'do-ip4': z.boolean().optional(),
+  'harden-glue': z.boolean().optional(),
   'qname-case-randomisation': z.boolean().optional(),
   'access-control': z.array(z.strictObject({ prefix, action: z.enum(ACL_ACTIONS) })).optional(),
   'rate-limit': z.strictObject({
@@ -89,6 +91,9 @@ export const configSchema = z.strictObject({
     'close-grace-ms': positiveInt.optional(),
   }).optional(),
 }).superRefine((c, ctx) => {
+  if (c['do-ip4'] === false && c['do-ip6'] === false) {
+    ctx.addIssue({ code: 'custom', path: ['do-ip4'], message: 'do-ip4 and do-ip6 cannot both be false: no address family would be left' });
+  }
   const cache = c.cache;
   if (cache?.['min-ttl'] !== undefined && cache['max-ttl'] !== undefined && cache['min-ttl'] > cache['max-ttl']) {
     ctx.addIssue({ code: 'custom', path: ['cache', 'min-ttl'], message: `must be ≤ cache.max-ttl (${cache['max-ttl']})` });

@@ -10,6 +10,7 @@
  * hint or anchor files cannot be read, is refused with a log line and the running one stays.
  * Listen addresses and server limits need a restart (as in Unbound and Knot Resolver): a change is logged.
  */
+import { rootAnchorKeyTags, SentinelResolver } from '../../resolver/sentinel.js';
 import type { Logger as PinoLogger } from 'pino';
 import { createRoutedResolver } from '../../resolver/forward/index.js';
 import { forwardingFromOptions } from '../forwarding.js';
@@ -36,14 +37,14 @@ export type ReloadHook = (options: DaneelOptions) => void;
 
 export type ReloadOutcome = { ok: true; changed: string[] } | { ok: false; error: string };
 
-function makeResolver(options: DaneelOptions, logger: PinoLogger, metrics: DaneelMetrics): { resolver: Resolver; anchors: number; builtinHints: boolean } {
+function makeResolver(options: DaneelOptions, logger: PinoLogger, metrics: DaneelMetrics): { resolver: Resolver; anchors: number; rootKeyTags: Set<number>; builtinHints: boolean } {
   const config = resolverConfig(options);
   // Upstream queries, RTT and failures are counted by wrapping the transport (server/metrics/instruments.ts);
   // forwarded queries go over the forwarder's own DoT/DoH transports and are not counted there.
   const forwarding = forwardingFromOptions(options.forwardZones, options.forwardCa);
   // With `.` forwarded nothing is iterated, so the built-in hints are never used.
   const iterates = !forwarding.table.zones().some((z) => z.zone.isRoot);
-  return { resolver: createRoutedResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }, forwarding), anchors: config.trustAnchors.length, builtinHints: config.builtinHints && iterates };
+  return { resolver: createRoutedResolver({ ...config, transport: instrumentTransport(config.transport, metrics), logger }, forwarding), anchors: config.trustAnchors.length, rootKeyTags: rootAnchorKeyTags(config.trustAnchors), builtinHints: config.builtinHints && iterates };
 }
 
 function makePolicy(options: DaneelOptions, logger: PinoLogger): ClientPolicy {
@@ -59,6 +60,7 @@ const sameList = (a: ListenAddress[], b: ListenAddress[]): boolean =>
 
 export class ServeRuntime {
   private readonly hooks: ReloadHook[] = [];
+  private readonly resolverHooks: Array<(made: ReturnType<typeof makeResolver>) => void> = [];
 
   private constructor(
     public options: DaneelOptions,
@@ -85,7 +87,9 @@ export class ServeRuntime {
     // cache (verdicts and limits hit); the DNS sockets also get the cache's wire fast path.
     const cache = new CachingResolver(front, cacheOptions, { clock: systemClock, logger });
     registerCacheStats(metrics.registry, cache);
-    const counted = { ...instrumentResolver(cache, metrics), wireFastPath: cache.wireFastPath };
+    // RFC 8509 sentinel questions are answered above the cache, so a reload's new anchors apply at once.
+    const sentinel = new SentinelResolver(cache, made.rootKeyTags);
+    const counted = { ...instrumentResolver(sentinel, metrics), wireFastPath: cache.wireFastPath };
     let current = options;
     const server = new DnsServer(counted, {
       listen: options.listen,
@@ -110,6 +114,7 @@ export class ServeRuntime {
     cache.start();
     const runtime = new ServeRuntime(options, flags, logger, front, server, bound, cache, metrics, stopHttp);
     runtime.onReload((o) => { current = o; });
+    runtime.onResolver((m) => { sentinel.rootKeyTags = m.rootKeyTags; });
     runtime.onReload((o) => {
       if (JSON.stringify([o.cache, o.keepWarm]) !== JSON.stringify([options.cache, options.keepWarm])) {
         logger.warn({}, 'cache and keep-warm settings changed: they take effect on restart');
@@ -121,6 +126,11 @@ export class ServeRuntime {
 
   onReload(hook: ReloadHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Called with each resolver a reload makes, before it takes questions. */
+  private onResolver(hook: (made: ReturnType<typeof makeResolver>) => void): void {
+    this.resolverHooks.push(hook);
   }
 
   /** SIGHUP: re-reads the file and applies it; on any error keeps the running configuration. */
@@ -145,6 +155,7 @@ export class ServeRuntime {
       this.logger.warn({}, 'server limits changed: they take effect on restart');
     }
     next = { ...next, listen: old.listen, http: { ...next.http, listen: old.http.listen }, limits: { ...next.limits, server: old.limits.server } };
+    for (const hook of this.resolverHooks) hook(made);
     this.front.swap(made.resolver);
     this.server.reconfigure({ policy });
     this.logger.level = next.log.level;

@@ -29,7 +29,7 @@ export interface Classified {
  * whether the reply, before scrubbing, carried an NS set outside `zone` (upward or sideways), which scrubbing
  * removed: in place of an answer that is the mark of a lame server (Unbound iter_resptype.c).
  */
-export function classifyResponse(msg: Message, chain: FollowedChain, qtype: number, zone: Name, nsOutside = false): Classified {
+export function classifyResponse(msg: Message, chain: FollowedChain, qtype: number, zone: Name, nsOutside = false, minimised = false): Classified {
   if (msg.rcode !== RCODE.NOERROR && msg.rcode !== RCODE.NXDOMAIN) return { kind: 'error', reason: `rcode ${msg.rcode}` };
   if (chain.overflow) return { kind: 'error', reason: 'DNAME substitution exceeds 255 octets (RFC 6672 §2.2)' };
   if (chain.dnameConflict) return { kind: 'error', reason: 'a CNAME contradicts the DNAME it should be synthesised from (RFC 6672 §3.2)' };
@@ -56,7 +56,10 @@ export function classifyResponse(msg: Message, chain: FollowedChain, qtype: numb
     return { kind: linkKind(chain), next: final, rank };
   }
   if (cut) return { kind: 'referral', next: cut };
-  if (!hasSoa && (nsOutside || (!msg.flags.aa && msg.authority.some((rr) => rr.type === T.NS && rr.name.equals(zone))))) {
+  // A minimised probe (RFC 9156) answered that way only says the name holds no cut as far as this server knows:
+  // the probe advances, and nothing from it reaches an answer (Knot Resolver reads it as NODATA too).
+  const ownNsWithoutAa = !msg.flags.aa && !minimised && msg.authority.some((rr) => rr.type === T.NS && rr.name.equals(zone));
+  if (!hasSoa && (nsOutside || ownNsWithoutAa)) {
     // RFC 1034 §4.3.1 / RFC 2181 §5.4.1: no answer, no SOA, and an NS set upward or sideways (with or without AA),
     // or of the zone itself without AA: a referral to where we already are, from a server that does not serve the
     // zone (Unbound iter_resptype.c).

@@ -4,7 +4,9 @@
  *
  * RFC 9156 §2.3 bounds the work for long names: the first MINIMISE_ONE_LAB steps add one label each, the rest
  * of the labels are spread over the steps left until MAX_MINIMISE_COUNT, after which the full name is sent.
- * RFC 9156 §2.1 (QTYPE selection): minimised queries use QTYPE A, which broken servers handle better than NS.
+ * RFC 9156 §2.1 (QTYPE selection): minimised queries use QTYPE A, which broken servers handle better than NS;
+ * NS, which §2.1 still allows (and RFC 7816 used), is the fallback when a zone's servers answer the A probe only
+ * with errors: some servers (and load balancers in front of them) answer nothing but the NS question.
  */
 import type { Name } from '../wire/name.js';
 import { T } from '../wire/types.js';
@@ -22,6 +24,8 @@ export interface MinimiseState {
   count: number;
   /** Label count of the last minimised name asked (0 before the first). */
   probeLabels: number;
+  /** QTYPE of minimised queries: A, or NS after servers failed on an A probe (usingNsProbes). */
+  probeType: number;
 }
 
 export interface OutgoingQuestion {
@@ -32,7 +36,7 @@ export interface OutgoingQuestion {
 }
 
 export function startMinimising(enabled: boolean): MinimiseState {
-  return { enabled, count: 0, probeLabels: 0 };
+  return { enabled, count: 0, probeLabels: 0, probeType: T.A };
 }
 
 /** The question to send to the servers of zone `cut` while looking up `qname`/`qtype`. */
@@ -56,7 +60,7 @@ export function nextQuestion(qname: Name, qtype: number, cut: Name, st: Minimise
   // every cold TLSA lookup. What a server can learn that it would not otherwise: only the underscored labels and
   // the type, and only if the host turns out to be a zone cut of its own (then it answers with a referral).
   if (qname.labels.slice(0, qname.labelCount - labels).every(isUnderscoreLabel)) return full;
-  return { name: probe, type: T.A, minimised: true };
+  return { name: probe, type: st.probeType, minimised: true };
 }
 
 /** True for a label that starts with "_" (RFC 8552 §1.1: an underscored node name). */
@@ -78,7 +82,7 @@ export function skipKnown(st: MinimiseState, labels: number): MinimiseState {
  */
 export function advance(st: MinimiseState, asked: OutgoingQuestion): MinimiseState {
   if (!asked.minimised) return st;
-  return { enabled: st.enabled, count: st.count + 1, probeLabels: asked.name.labelCount };
+  return { ...st, count: st.count + 1, probeLabels: asked.name.labelCount };
 }
 
 /**
@@ -87,5 +91,14 @@ export function advance(st: MinimiseState, asked: OutgoingQuestion): MinimiseSta
  * name is believed, the full name is asked.
  */
 export function fallBack(st: MinimiseState): MinimiseState {
-  return { enabled: false, count: st.count, probeLabels: st.probeLabels };
+  return { ...st, enabled: false };
+}
+
+/**
+ * After every server of a zone answered an A probe with an error (SERVFAIL, REFUSED, NOTIMP...): ask the same
+ * name with QTYPE NS (RFC 9156 §2.1) for the rest of this lookup, before falling back to the full name. Undefined
+ * when the probes already were NS: then only the full name is left.
+ */
+export function usingNsProbes(st: MinimiseState): MinimiseState | undefined {
+  return st.probeType === T.NS ? undefined : { ...st, probeType: T.NS };
 }

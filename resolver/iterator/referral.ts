@@ -71,7 +71,7 @@ export function isUnreachableGlueless(ns: NameServer, child: Name): boolean {
 
 /**
  * A zone cut the server skipped: one server carries both the zone asked and a child of it, and answered from
- * the child (an SOA owner or RRSIG signer strictly below `zone` that encloses `qname`). The answer can only be
+ * the child (an SOA owner, RRSIG signer or answer NS owner strictly below `zone` that encloses `qname`). The answer can only be
  * validated with the child's keys, so the driver descends first (asking the parent side for the DS,
  * RFC 4035 §3.1.4.1), as if it had been referred.
  */
@@ -81,6 +81,9 @@ export function hiddenCut(msg: Message, zone: Name, qname: Name): Name | undefin
     if (name.isStrictSubdomainOf(zone) && qname.isSubdomainOf(name) && (!best || name.labelCount > best.labelCount)) best = name;
   };
   for (const rr of msg.authority) if (rr.type === T.SOA) consider(rr.name);
+  // RFC 1034 §4.2.1: an NS set below the apex marks a cut, even in the answer section of a server carrying both
+  // sides (an unsigned child shows no signer to find it by).
+  for (const rr of msg.answer) if (rr.type === T.NS) consider(rr.name);
   for (const rr of [...msg.answer, ...msg.authority]) {
     if (rr.type !== T.RRSIG) continue;
     try {

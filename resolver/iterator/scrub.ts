@@ -40,13 +40,18 @@ export interface Scrubbed {
 
 const AUTHORITY_TYPES = new Set<number>([T.SOA, T.NS, T.DS, T.NSEC, T.NSEC3]);
 
+export interface ScrubOptions {
+  /** Keep only glue inside `zone` (default true); false also keeps glue for NS names outside it (harden-glue: no). */
+  hardenGlue?: boolean;
+}
+
 /** Scrubs `msg`, the reply of a server asked about `qname`/`qtype` as an authority for `zone`. */
-export function scrubResponse(msg: Message, qname: Name, qtype: number, zone: Name, maxLinks: number): Scrubbed {
+export function scrubResponse(msg: Message, qname: Name, qtype: number, zone: Name, maxLinks: number, opts: ScrubOptions = {}): Scrubbed {
   const cuts = childCuts(msg.answer, msg.authority, zone, qname);
   const chain = followChain(msg.answer.filter((rr) => rr.name.isSubdomainOf(zone)), qname, qtype, zone, maxLinks, cuts);
   const answer = scrubAnswer(msg.answer, chain, qname, qtype, zone);
   const authority = msg.authority.filter((rr) => keepInAuthority(rr, chain.final, zone));
-  const additional = scrubGlue(msg.additional, authority, zone);
+  const additional = scrubGlue(msg.additional, authority, zone, opts.hardenGlue ?? true);
   const dropped = msg.answer.length - answer.length + msg.authority.length - authority.length + msg.additional.length - additional.length;
   const nsOutside = msg.authority.some((rr) => rr.type === T.NS && !rr.name.isSubdomainOf(zone));
   return { message: { ...msg, answer, authority, additional }, chain, dropped, nsOutside };
@@ -67,7 +72,9 @@ function scrubAnswer(answer: readonly RR[], chain: FollowedChain, qname: Name, q
     }
   }
   const final = chain.final;
-  if (!final.isSubdomainOf(zone) || chain.overflow) return out;
+  // A target outside the zone, or inside a child zone the reply revealed, is resolved on its own (chain.ts): this
+  // server's records for it would be validated against the wrong zone's keys.
+  if (chain.leftZone || !final.isSubdomainOf(zone) || chain.overflow) return out;
   for (const rr of answer) {
     if (!rr.name.equals(final)) continue;
     const type = rr.type === T.RRSIG ? coveredType(rr) : rr.type;
@@ -86,8 +93,12 @@ function keepInAuthority(rr: RR, final: Name, zone: Name): boolean {
   return true;
 }
 
-/** In-bailiwick glue only: A/AAAA for a name an NS record in the scrubbed authority points at, inside `zone`. */
-function scrubGlue(additional: readonly RR[], authority: readonly RR[], zone: Name): RR[] {
+/**
+ * Glue: A/AAAA for a name an NS record in the scrubbed authority points at, inside `zone` (RFC 2181 §6.1 bailiwick).
+ * Without hardening (Unbound's harden-glue: no, an operator's choice), glue for an NS name outside `zone` is kept
+ * too: it only ever serves as the address of that delegation's servers, and what they answer is still validated.
+ */
+function scrubGlue(additional: readonly RR[], authority: readonly RR[], zone: Name, harden: boolean): RR[] {
   const targets = new Set(authority.filter((rr) => rr.type === T.NS).map((rr) => rdataName(rr).key));
-  return additional.filter((rr) => (rr.type === T.A || rr.type === T.AAAA) && targets.has(rr.name.key) && rr.name.isSubdomainOf(zone));
+  return additional.filter((rr) => (rr.type === T.A || rr.type === T.AAAA) && targets.has(rr.name.key) && (!harden || rr.name.isSubdomainOf(zone)));
 }

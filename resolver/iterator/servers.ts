@@ -119,17 +119,19 @@ export interface SelectOptions {
   zoneKey: string;
   nowMs: number;
   doIp6: boolean;
+  /** Query IPv4 addresses (default true). */
+  doIp4?: boolean;
   /** Addresses already tried for this question in this request. */
   tried: ReadonlySet<string>;
 }
 
 /**
- * Picks the best untried address: IPv6 only with doIp6; lame-for-this-zone and unresponsive addresses are skipped
+ * Picks the best untried address: IPv6 only with doIp6, IPv4 only with doIp4; lame-for-this-zone and unresponsive addresses are skipped
  * while any other is left, then tried last rather than never (a whole zone may have been down for a minute).
  * Among the rest, the lowest expected RTT wins; ties keep the given order.
  */
 export function chooseAddress(addresses: readonly string[], health: ServerHealth, opts: SelectOptions): string | undefined {
-  const usable = addresses.filter((a) => !opts.tried.has(a) && (opts.doIp6 || !isIpv6(a)));
+  const usable = addresses.filter((a) => !opts.tried.has(a) && (isIpv6(a) ? opts.doIp6 : opts.doIp4 !== false));
   if (usable.length === 0) return undefined;
   const good = usable.filter((a) => !health.isLame(a, opts.zoneKey, opts.nowMs) && !health.isBlocked(a, opts.nowMs));
   const pool = good.length > 0 ? good : usable.filter((a) => !health.isLame(a, opts.zoneKey, opts.nowMs));

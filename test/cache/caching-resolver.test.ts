@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { RCODE, T } from '../../resolver/wire/types.js';
 import { EDE } from '../../resolver/dnssec/verdict.js';
 import { n } from '../support/signer.js';
-import { ADDR } from '../scenario/zones.js';
+import { ADDR, standardZones } from '../scenario/zones.js';
 import { cachedScenario, lines } from './support.js';
 
 describe('answers from the cache', () => {
@@ -144,6 +144,52 @@ describe('negative caching (RFC 2308) and NSEC synthesis (RFC 8198)', () => {
     }
     expect(synthesisedNames.length).toBeGreaterThan(0);
     expect(cache.stats().aggressiveHits).toBe(synthesisedNames.length);
+  });
+
+  it('synthesises from NSEC3 spans with extra iterations the validator accepts (RFC 9276 §3.2)', async () => {
+    const zones = standardZones().map((z) => (z.apex === 'example.net.' ? { ...z, nsec3: { iterations: 5, salt: 'ab12' } } : z));
+    const { cache, upstream } = cachedScenario({}, zones);
+    let synthesised = 0;
+    for (let i = 0; i < 16; i++) {
+      const before = upstream();
+      const r = await cache.resolve(n(`absent${i}.example.net`), T.A);
+      expect([r.rcode, r.verdict.status], r.verdict.reason).toEqual([RCODE.NXDOMAIN, 'secure']);
+      if (upstream() === before) synthesised++;
+    }
+    expect(synthesised).toBeGreaterThan(0);
+  });
+
+  it('answers other names a cached wildcard matches, with the proof that they do not exist (RFC 8198 §5.3)', async () => {
+    const { cache, upstream } = cachedScenario();
+    const first = await cache.resolve(n('a.wild.example.com'), T.A);
+    expect([first.rcode, first.verdict.status], first.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+    const sent = upstream();
+    const r = await cache.resolve(n('b.wild.example.com'), T.A);
+    expect(upstream()).toBe(sent);
+    expect([r.rcode, r.verdict.status, r.verdict.id]).toEqual([RCODE.NOERROR, 'secure', 'AC02']);
+    expect(r.answer.map((x) => `${x.name} ${x.type}`)).toEqual(['b.wild.example.com. 1', 'b.wild.example.com. 46']);
+    expect(r.authority.some((x) => x.type === T.NSEC)).toBe(true);
+    // A name below another existing name is not the wildcard's: the closest encloser differs (RFC 4592 §3.3.1).
+    await cache.resolve(n('x.host.sub.ent.example.com'), T.A);
+    expect(upstream()).toBeGreaterThan(sent);
+    // A type the wildcard does not hold is asked upstream (or denied by NSEC synthesis), never made up.
+    const aaaa = await cache.resolve(n('c.wild.example.com'), T.AAAA);
+    expect(aaaa.answer.filter((x) => x.type === T.AAAA)).toHaveLength(0);
+  });
+
+  it('follows a CNAME from a cached wildcard to a target held as an RRset of another answer', async () => {
+    const zones = standardZones().map((z) => (z.apex === 'example.com.' ? { ...z, text: `${z.text}*.walias CNAME www.example.net.\n` } : z));
+    const { cache, upstream } = cachedScenario({}, zones);
+    const first = await cache.resolve(n('a.walias.example.com'), T.A);
+    expect([first.rcode, first.verdict.status], first.verdict.reason).toEqual([RCODE.NOERROR, 'secure']);
+    const sent = upstream();
+    const r = await cache.resolve(n('b.walias.example.com'), T.A);
+    expect(upstream()).toBe(sent);
+    expect([r.rcode, r.verdict.status]).toEqual([RCODE.NOERROR, 'secure']);
+    expect(r.answer.filter((x) => x.type !== T.RRSIG).map((x) => `${x.name} ${x.type}`)).toEqual(['b.walias.example.com. 5', 'www.example.net. 1']);
+    // The target's RRset answers its own question too: it was validated in the answer section.
+    const target = await cache.resolve(n('www.example.net'), T.A);
+    expect([target.rcode, target.verdict.status, upstream()]).toEqual([RCODE.NOERROR, 'secure', sent]);
   });
 
   it('insecure negative answers are cached per question but never used for synthesis', async () => {

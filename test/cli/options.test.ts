@@ -52,9 +52,11 @@ describe('configuration file', () => {
     expect(problems(() => checkConfigFile(fixture('config/none.yaml')))).toEqual([`${fixture('config/none.yaml')}: cannot read: ENOENT`]);
   });
 
-  it('cross-key checks: min-ttl above max-ttl, initial timeout above the maximum', () => {
+  it('cross-key checks: min-ttl above max-ttl, initial timeout above the maximum, no address family left', () => {
     expect(problems(() => buildOptions(undefined, { listen: ['127.0.0.1:53'], cacheMinTtl: '100', cacheMaxTtl: '10' })))
       .toEqual(['--cache-min-ttl: cache.min-ttl: must be ≤ cache.max-ttl (10)']);
+    expect(problems(() => buildOptions(undefined, { listen: ['127.0.0.1:53'], doIp4: 'no', doIp6: 'no' })))
+      .toEqual(['--do-ip4: do-ip4: do-ip4 and do-ip6 cannot both be false: no address family would be left']);
   });
 });
 
@@ -72,7 +74,8 @@ describe('flags over the file', () => {
 
   it('without a file: defaults, and a listen address is required', () => {
     const o = buildOptions(undefined, { listen: ['127.0.0.1:53'] });
-    expect(o).toMatchObject({ qnameMinimisation: true, doIp6: true, accessControl: [], trustAnchors: [], log: { level: 'info', queryLog: false } });
+    expect(o).toMatchObject({ qnameMinimisation: true, doIp6: true, doIp4: true, hardenGlue: true, accessControl: [], trustAnchors: [], log: { level: 'info', queryLog: false } });
+    expect(buildOptions(undefined, { listen: ['127.0.0.1:53'], doIp4: 'no', hardenGlue: 'no' })).toMatchObject({ doIp4: false, hardenGlue: false });
     expect(o.rateLimit.qps).toBe(0);
     expect(problems(() => buildOptions(undefined, {}))[0]).toMatch(/^--listen: at least one --listen ADDR:PORT is needed/);
   });

@@ -64,7 +64,7 @@ async function main(args: string[]): Promise<number> {
   if (build.status !== 0) { process.stderr.write('conformance: npm run build failed\n'); return 1; }
   const daneel = join(REPO, 'bin/daneel.js');
   const cmd = `${process.execPath} ${daneel} serve --listen {listen_addr}:{listen_port} --root-hints {root_hints_file} `
-    + '--trust-anchor {trust_anchor_file} --qname-minimisation {qname_minimisation} --do-ip6 {do_ip6}';
+    + '--trust-anchor {trust_anchor_file} --qname-minimisation {qname_minimisation} --do-ip6 {do_ip6} --do-ip4 {do_ip4} --harden-glue {harden_glue}';
   const rplArgs = [corpus, '--resolver', 'generic', '--jobs', option(args, '--jobs') ?? DEFAULT_JOBS, '--cmd', cmd];
   for (const name of ['--filter', '--logdir']) {
     const v = option(args, name);

@@ -1,5 +1,5 @@
 /**
- * The resolver switches of the public contract against the real signed hierarchy: `--do-ip6 yes|no`,
+ * The resolver switches of the public contract against the real signed hierarchy: `--do-ip6 yes|no`, `--do-ip4 no`,
  * `--qname-minimisation yes|no` (RFC 9156) and an IPv6 listen address (`--listen [::1]:53`).
  * v6only.example.'s only name server is NSD on fd53::1 inside the namespace, delegated with AAAA glue only.
  */
@@ -76,6 +76,21 @@ describe('--do-ip6 (name servers reachable only over IPv6)', () => {
 
   it('no: zones with IPv4 servers are answered as the case table says', async () => {
     for (const c of SAMPLE) expectCase(await digInNetns(hierarchy.netns, NO_IP6, c.qname, c.qtype), c, '--do-ip6 no');
+  });
+});
+
+describe('--do-ip4 no (an IPv6-only host)', () => {
+  const flags = ['--root-hints', hierarchy.rootHints, '--trust-anchor', hierarchy.trustAnchor];
+  it('the root servers of these hints have IPv4 addresses only: no reachable authority (EDE 22), exit 2', async () => {
+    const r = await runDaneelInNetns(hierarchy, ['query', V6_TLSA, 'TLSA', ...flags, '--do-ip4', 'no', '--json']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ rcode: 'SERVFAIL', ede: 22 });
+  });
+
+  it('refuses to run with no address family left (exit 64)', async () => {
+    const r = await runDaneelInNetns(hierarchy, ['query', V6_A, 'A', ...flags, '--do-ip4', 'no', '--do-ip6', 'no']);
+    expect(r.code, r.stderr).toBe(64);
+    expect(r.stderr).toContain('no address family');
   });
 });
 

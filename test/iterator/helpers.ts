@@ -17,7 +17,7 @@ export function response(parts: { rcode?: number; aa?: boolean; answer?: RR[]; a
   };
 }
 
-/** A fake RRSIG covering `type` (only the type-covered field matters to the iterator). */
-export function sig(owner: string, type: number): RR {
-  return rr(owner, T.RRSIG, Uint8Array.from([type >> 8, type & 0xff, 15, 2, 0, 0, 0, 0, ...new Array<number>(15).fill(0)]));
+/** A fake RRSIG covering `type`, made by `signer` (only those fields matter to the iterator). */
+export function sig(owner: string, type: number, signer = '.'): RR {
+  return rr(owner, T.RRSIG, Uint8Array.from([type >> 8, type & 0xff, 15, 2, ...new Array<number>(14).fill(0), ...n(signer).wire]));
 }

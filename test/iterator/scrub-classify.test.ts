@@ -42,6 +42,32 @@ describe('scrub (RFC 2181 §5.4.1, bailiwick)', () => {
     expect(r.to).toBe('referral example.com.');
   });
 
+  it('keeps glue for NS names outside the zone only with harden-glue off (Unbound harden-glue: no)', () => {
+    const msg = response({
+      aa: false,
+      authority: [rr('example.com', T.NS, rdata.ns('ns.other.net'))],
+      additional: [rr('ns.other.net', T.A, rdata.a('198.51.100.1')), rr('www.other.net', T.A, rdata.a('198.51.100.2'))],
+    });
+    const hardened = scrubResponse(msg, n('www.example.com'), T.A, n('com'), 13);
+    expect(hardened.message.additional).toHaveLength(0);
+    const soft = scrubResponse(msg, n('www.example.com'), T.A, n('com'), 13, { hardenGlue: false });
+    // Still only addresses of the referral's NS names: unsolicited records never survive.
+    expect(soft.message.additional.map((x) => x.name.toString())).toEqual(['ns.other.net.']);
+  });
+
+  it('drops the data of a CNAME target inside a child zone the reply revealed (validated there, not here)', () => {
+    const msg = response({
+      answer: [
+        rr('www.example.com', T.CNAME, rdata.cname('host.sub.example.com')), sig('www.example.com', T.CNAME),
+        rr('host.sub.example.com', T.A, rdata.a('192.0.2.7')), sig('host.sub.example.com', T.A, 'sub.example.com'),
+      ],
+      authority: [rr('sub.example.com', T.NS, rdata.ns('ns.sub.example.com'))],
+    });
+    const r = run(msg, 'www.example.com', T.A, 'example.com');
+    expect(r.to).toBe('cname host.sub.example.com.');
+    expect(r.message.answer.map((x) => `${x.name} ${x.type}`)).toEqual(['www.example.com. 5', 'www.example.com. 46']);
+  });
+
   it('ranks data by section and AA', () => {
     expect(trustOf('answer', true)).toBe('answer-aa');
     expect(trustOf('authority', false)).toBe('authority');
@@ -50,6 +76,13 @@ describe('scrub (RFC 2181 §5.4.1, bailiwick)', () => {
 });
 
 describe('classify (iter_resptype)', () => {
+  it('reads the zone\'s own NS set without AA as lame, except for a minimised probe (no cut there: go deeper)', () => {
+    const msg = response({ aa: false, authority: [rr('com', T.NS, rdata.ns('a.gtld-servers.net'))] });
+    const s = scrubResponse(msg, n('example.com'), T.NS, n('com'), 13);
+    expect(classifyResponse(s.message, s.chain, T.NS, n('com'), s.nsOutside).kind).toBe('lame');
+    expect(classifyResponse(s.message, s.chain, T.NS, n('com'), s.nsOutside, true).kind).toBe('nodata');
+  });
+
   it('follows an in-zone CNAME to the answer; stops at a target outside the zone', () => {
     const inZone = response({ answer: [rr('www.example.com', T.CNAME, rdata.cname('web.example.com')), rr('web.example.com', T.A, rdata.a('192.0.2.2'))] });
     expect(run(inZone, 'www.example.com', T.A, 'example.com').kind.kind).toBe('answer');

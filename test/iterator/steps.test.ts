@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, skipKnown, startMinimising } from '../../resolver/iterator/qname-min.js';
+import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, skipKnown, startMinimising, usingNsProbes } from '../../resolver/iterator/qname-min.js';
 import { chooseAddress, DEFAULT_HEALTH_SIZES, LAME_MS, ServerHealth, TIMEOUTS_BEFORE_BLOCK, UNKNOWN_RTT_MS } from '../../resolver/iterator/servers.js';
 import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
 import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
@@ -55,6 +55,16 @@ describe('QNAME minimisation (RFC 9156)', () => {
     const st = fallBack(startMinimising(true));
     expect(nextQuestion(n('www.example.com'), T.A, n('.'), st).minimised).toBe(false);
   });
+
+  it('switches the probes to QTYPE NS once (RFC 9156 §2.1), keeping the labels reached; then only the full name is left', () => {
+    let st = startMinimising(true);
+    st = advance(st, nextQuestion(n('a.b.example.com'), T.AAAA, n('.'), st));
+    const ns = usingNsProbes(st)!;
+    const q = nextQuestion(n('a.b.example.com'), T.AAAA, n('com'), ns);
+    expect([q.name.toString(), q.type, q.minimised]).toEqual(['example.com.', T.NS, true]);
+    expect(usingNsProbes(ns)).toBeUndefined();
+    expect(nextQuestion(n('a.b.example.com'), T.AAAA, n('com'), fallBack(ns)).minimised).toBe(false);
+  });
 });
 
 describe('server selection', () => {
@@ -81,6 +91,13 @@ describe('server selection', () => {
     expect(chooseAddress(['192.0.2.9', '192.0.2.10'], h, { ...opts(), nowMs: 1000 })).toBe('192.0.2.10');
     // When every address is blocked, the least bad is still tried rather than none.
     expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: 1000 })).toBe('192.0.2.9');
+  });
+
+  it('skips IPv4 without doIp4 (an IPv6-only host)', () => {
+    const h = new ServerHealth(limits);
+    const v6only = { ...opts(), doIp6: true, doIp4: false };
+    expect(chooseAddress(['192.0.2.1', '2001:db8::1'], h, v6only)).toBe('2001:db8::1');
+    expect(chooseAddress(['192.0.2.1'], h, v6only)).toBeUndefined();
   });
 
   it('skips a server marked lame for the zone only', () => {
@@ -142,6 +159,13 @@ describe('decide (the pure consume step)', () => {
     expect(decide({ ...base, asked: min('example.com'), classified: { kind: 'nodata' } }).do).toBe('ask-deeper');
     expect(decide({ ...base, asked: min('example.com'), classified: { kind: 'nxdomain' } }).do).toBe('ask-full');
     expect(decide({ ...base, asked: full('www.example.com', T.TLSA), classified: { kind: 'nxdomain' } }).do).toBe('finish');
+  });
+
+  it('enters a child zone whose NS set a server carrying both sides put in the answer (RFC 1034 §4.2.1)', () => {
+    // An unsigned child has no signer to reveal the cut: its NS set below the apex does.
+    const msg = response({ answer: [rr('example.com', T.NS, rdata.ns('ns.example.com'))] });
+    const a = decide({ ...base, msg, asked: { name: n('example.com'), type: T.NS, minimised: true }, classified: { kind: 'answer' } });
+    expect(a.do === 'descend-hidden' && a.child.toString()).toBe('example.com.');
   });
 
   it('enters a child zone the server answered from (SOA owner below the zone asked)', () => {
