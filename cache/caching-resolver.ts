@@ -78,12 +78,21 @@ export class CachingResolver implements Resolver {
     }
     if (type === T.TLSA) this.keepWarm.noteQuery(name);
     const bad = this.store.bad(name, type, now);
-    if (bad) { this.counters.hits++; this.counters.badHits++; return bad; }
+    if (bad?.verdict.status === 'bogus') { this.counters.hits++; this.counters.badHits++; return bad; }
     const hit = this.store.lookup(name, type, now);
     if (hit) {
       this.counters.hits++;
       this.onServed(hit.entry);
       return hit.result;
+    }
+    if (bad) {
+      // A remembered resolution failure (RFC 9520 §3.2), after fresh data (a failed refresh does not hide it)
+      // and with stale data standing in for it when serve-stale is on (RFC 8767 §4).
+      const stale = this.opts.serveStale ? this.store.lookup(name, type, now, this.opts.staleWindowS * 1000) : undefined;
+      if (stale?.stale) { this.counters.staleAnswers++; return stale.result; }
+      this.counters.hits++;
+      this.counters.failureHits++;
+      return bad;
     }
     const held = this.store.lookupRrset(name, type, now);
     if (held) { this.counters.hits++; return held; }
@@ -156,6 +165,12 @@ export class CachingResolver implements Resolver {
       this.store.forget(result.qname, result.qtype);
       return;
     }
+    if (failed(result)) {
+      // RFC 9520 §3.2; a resolution cut short by our own shutdown says nothing about the zone.
+      if (!this.abort.signal.aborted) this.store.putFailure(result, now);
+      return;
+    }
+    this.store.recovered(result.qname, result.qtype);
     this.store.putResult(result, now);
   }
 }

@@ -39,12 +39,14 @@ export interface AnswerEntry {
   expiresAt: number;
 }
 
-/** RFC 4035 §4.7 bad cache: a bogus verdict remembered for a short time. */
+/** RFC 4035 §4.7 bad cache: a bogus verdict remembered for a short time; RFC 9520 §3.2: a resolution failure too. */
 export interface BadEntry {
   kind: 'bad';
   result: ResolveResult;
   storedAt: number;
   expiresAt: number;
+  /** Resolution failures only: how many in a row (the next one is remembered twice as long). */
+  failures?: number;
 }
 
 /** A response already encoded for one question and flag set: the fast path copies it (wire-store.ts). */

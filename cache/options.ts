@@ -16,6 +16,13 @@ export const DEFAULT_PREFETCH_SHARE = 0.1;
 export const DEFAULT_BAD_CACHE_TTL_S = 60;
 /** RFC 4035 §4.7 asks for a limit on the bad cache's lifetime: --bad-cache-ttl cannot exceed 15 minutes. */
 export const MAX_BAD_CACHE_TTL_S = 900;
+/**
+ * RFC 9520 §3.2: a resolution failure (SERVFAIL without a bogus verdict: no server answered, a limit was hit) is
+ * remembered for FAILURE_CACHE_TTL_S, doubled at each consecutive failure of the same question up to
+ * MAX_FAILURE_CACHE_TTL_S, so that a dead or hostile zone costs one resolution per period, not one per query.
+ */
+export const FAILURE_CACHE_TTL_S = 5;
+export const MAX_FAILURE_CACHE_TTL_S = 300;
 /** RFC 8767 §5: a stale window of 1 to 3 days is suggested; our default is 1 day when serve-stale is on. */
 export const DEFAULT_STALE_WINDOW_S = 86400;
 /** RFC 8767 §4: the TTL given to a stale answer ("30 seconds is RECOMMENDED"). */

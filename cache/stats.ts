@@ -10,6 +10,8 @@ export interface CacheStats {
   aggressiveHits: number;
   /** Of the hits, bogus verdicts served from the bad cache (RFC 4035 §4.7). */
   badHits: number;
+  /** Of the hits, resolution failures served from the failure cache (RFC 9520 §3.2). */
+  failureHits: number;
   /** Background refreshes started because an answer was served near its expiry. */
   prefetches: number;
   /** Refreshes of keep-warm names (and their DS/DNSKEY) with no client waiting. */
@@ -30,5 +32,5 @@ export interface CacheStatsSnapshot extends CacheStats {
 }
 
 export function newStats(): CacheStats {
-  return { hits: 0, misses: 0, wireHits: 0, aggressiveHits: 0, badHits: 0, prefetches: 0, keepWarmRefreshes: 0, staleAnswers: 0, evictions: 0 };
+  return { hits: 0, misses: 0, wireHits: 0, aggressiveHits: 0, badHits: 0, failureHits: 0, prefetches: 0, keepWarmRefreshes: 0, staleAnswers: 0, evictions: 0 };
 }

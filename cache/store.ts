@@ -23,7 +23,7 @@ import {
   type AnswerEntry, type BadEntry, type Entry, type RrsetEntry,
 } from './entries.js';
 import { negativeTtl, remainingTtl, secondsToSigExpiry, sigOriginalTtl, storedTtl, withTtl } from './ttl.js';
-import { MAX_NEGATIVE_TTL_S, STALE_ANSWER_TTL_S, type CacheOptions } from './options.js';
+import { FAILURE_CACHE_TTL_S, MAX_FAILURE_CACHE_TTL_S, MAX_NEGATIVE_TTL_S, STALE_ANSWER_TTL_S, type CacheOptions } from './options.js';
 import { NsecIndex } from './nsec-index.js';
 import type { CacheStats } from './stats.js';
 
@@ -192,13 +192,26 @@ export class CacheStore {
     this.lru.set(badKey(result.qname, result.qtype), entry);
   }
 
+  /**
+   * RFC 9520 §3.2: remembers a resolution failure for FAILURE_CACHE_TTL_S, doubled for each failure of the same
+   * question that follows one still remembered (or just expired), up to MAX_FAILURE_CACHE_TTL_S.
+   */
+  putFailure(result: ResolveResult, now: number): void {
+    const key = badKey(result.qname, result.qtype);
+    const held = this.lru.get(key);
+    // A bogus verdict already held stays: it says more than "no answer".
+    if (held?.kind === 'bad' && held.failures === undefined && held.expiresAt > now) return;
+    const recent = held?.kind === 'bad' && held.failures !== undefined && held.expiresAt + MAX_FAILURE_CACHE_TTL_S * 1000 > now;
+    const failures = recent ? held.failures! + 1 : 1;
+    const ttlS = Math.min(MAX_FAILURE_CACHE_TTL_S, FAILURE_CACHE_TTL_S * 2 ** Math.min(failures - 1, 16));
+    const entry: BadEntry = { kind: 'bad', result: { ...result, answer: [], authority: [] }, storedAt: now, expiresAt: now + ttlS * 1000, failures };
+    this.lru.set(key, entry);
+  }
+
+  /** A remembered bogus verdict or resolution failure for the question, while it lasts. */
   bad(qname: Name, qtype: number, now: number): ResolveResult | undefined {
     const e = this.lru.get(badKey(qname, qtype));
-    if (e?.kind !== 'bad') return undefined;
-    if (e.expiresAt <= now) {
-      this.lru.delete(badKey(qname, qtype));
-      return undefined;
-    }
+    if (e?.kind !== 'bad' || e.expiresAt <= now) return undefined; // an expired failure stays: it sets the backoff
     return { ...e.result, qname };
   }
 
@@ -206,6 +219,13 @@ export class CacheStore {
   forget(qname: Name, qtype: number): void {
     this.lru.delete(answerKey(qname, qtype));
     this.lru.delete(nxdomainKey(qname));
+  }
+
+  /** An answer came back: a failure remembered for the question no longer counts towards the backoff. */
+  recovered(qname: Name, qtype: number): void {
+    const key = badKey(qname, qtype);
+    const e = this.lru.get(key);
+    if (e?.kind === 'bad' && e.failures !== undefined) this.lru.delete(key);
   }
 }
 

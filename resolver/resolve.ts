@@ -85,6 +85,12 @@ const RETRY_ROUNDS = 1;
  * a few too): enough that one dead name does not hold up the others, few enough to bound the burst.
  */
 const GLUELESS_PARALLEL = 3;
+/**
+ * Glueless NS names found not to exist (NXDOMAIN) in one request, past which no more are looked up: a delegation
+ * to many names that do not exist makes a resolver send a query per name (NXNSAttack, CVE-2020-12662). Unbound's
+ * MAX_TARGET_NX is the same 5.
+ */
+export const MAX_GLUELESS_NXDOMAIN = 5;
 /** How long a primed root NS set is used before priming again (RFC 8109 §3: re-prime before the TTL ends). */
 const MAX_PRIMING_TTL_S = 86400;
 
@@ -104,6 +110,8 @@ interface Request {
   ns: NsAddressBook;
   /** In-bailiwick glue seen in this request's referrals, by NS name: a fallback when the child's own address fails. */
   glue: Map<string, string[]>;
+  /** Glueless NS names of this request that turned out not to exist (MAX_GLUELESS_NXDOMAIN). */
+  gluelessNx: number;
 }
 
 /** One name's lookup result: a final answer, or a CNAME/DNAME link to follow. */
@@ -162,6 +170,7 @@ class IterativeResolver implements Resolver {
       zones: new Map(),
       ns: new NsAddressBook(this.stores.nsAddresses, (ns, from) => this.addressesOf(req, ns, { depth: from.depth + 1, within: ns.key })),
       glue: new Map(),
+      gluelessNx: 0,
       chain: new ChainOfTrust({
         anchors: this.config.trustAnchors,
         lookup: (n, t, avoid) => this.askZone(req, n, t, avoid),
@@ -573,6 +582,10 @@ class IterativeResolver implements Resolver {
         this.log?.debug({ ns: glueless.map((s) => s.name.toString()), depth: glue.depth }, 'glueless NS skipped: maxGluelessDepth');
         return undefined;
       }
+      if (req.gluelessNx >= MAX_GLUELESS_NXDOMAIN) {
+        this.log?.debug({ ns: glueless.map((s) => s.name.toString()), nxdomain: req.gluelessNx }, 'glueless NS skipped: MAX_GLUELESS_NXDOMAIN');
+        return undefined;
+      }
       // RFC 1034 §5.3.3: an NS name without glue is resolved like any other name; several at once, so one
       // slow name does not hold up the others.
       await Promise.all(glueless.slice(0, GLUELESS_PARALLEL).map((s) => req.ns.resolve(s.name, glue)));
@@ -597,6 +610,11 @@ class IterativeResolver implements Resolver {
           if (a !== undefined && !out.includes(a)) out.push(a);
         }
         if (r.ttl !== undefined && r.answer.length > 0) ttl = Math.min(ttl, r.ttl);
+        if (r.rcode === RCODE.NXDOMAIN) {
+          // RFC 8020: the name has no data of any type, so the other address type is not asked.
+          req.gluelessNx++;
+          break;
+        }
       } catch (e) {
         if (!(e instanceof ResolutionError) || e.code === 'QUERY_BUDGET' || e.code === 'REQUEST_TIMEOUT' || e.code === 'ABORTED') throw e;
       }

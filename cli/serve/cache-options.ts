@@ -39,6 +39,7 @@ const CACHE_METRICS: ReadonlyArray<{ name: string; help: string; kind: 'counter'
   { name: 'daneel_cache_wire_hits_total', help: 'answers served from stored response bytes (fast path)', kind: 'counter', read: (s) => s.wireHits },
   { name: 'daneel_cache_synthesised_total', help: 'NXDOMAIN/NODATA synthesised from cached NSEC/NSEC3 (RFC 8198)', kind: 'counter', read: (s) => s.aggressiveHits },
   { name: 'daneel_cache_bad_hits_total', help: 'bogus verdicts served from the bad cache (RFC 4035 4.7)', kind: 'counter', read: (s) => s.badHits },
+  { name: 'daneel_cache_failure_hits_total', help: 'resolution failures served from the failure cache (RFC 9520 3.2)', kind: 'counter', read: (s) => s.failureHits },
   { name: 'daneel_cache_prefetches_total', help: 'background refreshes of answers served near expiry', kind: 'counter', read: (s) => s.prefetches },
   { name: 'daneel_cache_keep_warm_refreshes_total', help: 'keep-warm refreshes (TLSA, DS, DNSKEY) with no client waiting', kind: 'counter', read: (s) => s.keepWarmRefreshes },
   { name: 'daneel_cache_stale_answers_total', help: 'answers served from expired data after a failed refresh (RFC 8767)', kind: 'counter', read: (s) => s.staleAnswers },

