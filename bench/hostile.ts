@@ -49,6 +49,8 @@ interface PerfResult {
   sent: number; completed: number; avgMs: number; maxMs: number; rcodes: string;
   /** From dnsperf -v (one line per reply): the 99th percentile and the replies slower than HOSTILE_TARGET_MS. */
   p99Ms: number; over: number;
+  /** Ordinals (1-based, in reply order) of the replies over HOSTILE_TARGET_MS: cold start or steady state? */
+  overAt: number[];
 }
 
 /** The issue's bound for a hostile request answered within its limit. */
@@ -58,8 +60,9 @@ function parseDnsperf(out: string): PerfResult {
   const num = (re: RegExp): number => Number(re.exec(out)?.[1] ?? NaN);
   const lat = /Average Latency \(s\):\s+([\d.]+)\s+\(min ([\d.]+), max ([\d.]+)\)/.exec(out);
   // -v lines: "> RCODE qname qtype seconds" per reply ("T" for a timeout, which has no latency).
-  const each = out.split('\n').filter((l) => l.startsWith('> ') && !l.startsWith('> T ')).map((l) => Number(l.trim().split(/\s+/).pop()) * 1000)
-    .filter((ms) => Number.isFinite(ms)).sort((a, b) => a - b);
+  const inOrder = out.split('\n').filter((l) => l.startsWith('> ') && !l.startsWith('> T ')).map((l) => Number(l.trim().split(/\s+/).pop()) * 1000)
+    .filter((ms) => Number.isFinite(ms));
+  const each = [...inOrder].sort((a, b) => a - b);
   return {
     sent: num(/Queries sent:\s+(\d+)/),
     completed: num(/Queries completed:\s+(\d+)/),
@@ -68,6 +71,7 @@ function parseDnsperf(out: string): PerfResult {
     rcodes: (/Response codes:\s+(.*)/.exec(out)?.[1] ?? '').trim(),
     p99Ms: each.length > 0 ? each[Math.min(each.length - 1, Math.floor(each.length * 0.99))]! : NaN,
     over: each.filter((ms) => ms > HOSTILE_TARGET_MS).length,
+    overAt: inOrder.flatMap((ms, i) => (ms > HOSTILE_TARGET_MS ? [i + 1] : [])),
   };
 }
 
@@ -150,7 +154,7 @@ async function measure(name: string, server: string, files: Record<string, strin
     `completed ${loaded.completed}/${loaded.sent}, ${loaded.rcodes}`);
   for (const [k, r] of kinds) {
     console.log(`  hostile ${k.padEnd(8)} ${HOSTILE[k]}: avg ${r.avgMs.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms, ` +
-      `over ${HOSTILE_TARGET_MS} ms ${r.over}, completed ${r.completed}/${r.sent}, ${r.rcodes}`);
+      `over ${HOSTILE_TARGET_MS} ms ${r.over}${r.over > 0 && r.over <= 8 ? ` (replies #${r.overAt.join(', #')})` : ''}, completed ${r.completed}/${r.sent}, ${r.rcodes}`);
   }
   console.log(`  hostile bombs    64 KB decompression bomb queries: avg ${b.avgMs.toFixed(1)} ms, max ${b.maxMs.toFixed(1)} ms, replies ${b.replies}/${b.sent}`);
 }

@@ -107,6 +107,10 @@ export class CachingResolver implements Resolver {
       // RFC 1034 §4.3.2: a CNAME answer continues at its target, from the cache or upstream.
       return followed(fromWildcard, await this.lookup(rdataName(cname), type, opts, depth + 1));
     }
+    // A question that failed last time and is being retried now: the clients that arrive meanwhile get the last
+    // failure at once instead of waiting on the retry with it (only the one that started it waits).
+    const lastFailure = this.inflight.has(flightKey(name, type)) ? this.store.lastFailure(name, type, now) : undefined;
+    if (lastFailure) { this.counters.hits++; this.counters.failureHits++; return lastFailure; }
     this.counters.misses++;
     this.deps.logger?.debug({ qname: name.toString(), qtype: type }, 'cache miss');
     const result = await this.fetch(name, type);

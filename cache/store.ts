@@ -208,6 +208,13 @@ export class CacheStore {
     this.lru.set(key, entry);
   }
 
+  /** The last resolution failure of the question, even past its time (while it still sets the backoff). */
+  lastFailure(qname: Name, qtype: number, now: number): ResolveResult | undefined {
+    const e = this.lru.get(badKey(qname, qtype));
+    if (e?.kind !== 'bad' || e.failures === undefined || e.expiresAt + MAX_FAILURE_CACHE_TTL_S * 1000 <= now) return undefined;
+    return { ...e.result, qname };
+  }
+
   /** A remembered bogus verdict or resolution failure for the question, while it lasts. */
   bad(qname: Name, qtype: number, now: number): ResolveResult | undefined {
     const e = this.lru.get(badKey(qname, qtype));

@@ -258,6 +258,21 @@ describe('failure cache (RFC 9520 §3.2)', () => {
     expect([back.rcode, back.verdict.status]).toEqual([RCODE.NOERROR, 'secure']);
   });
 
+  it('while a failed question is retried, other clients get the last failure at once instead of waiting', async () => {
+    const { cache, h } = cachedScenario();
+    await cache.resolve(n('ns1.example.com'), T.A);
+    for (const a of [ADDR.example1, ADDR.example2]) h.net.setBehaviour(a, 'servfail');
+    await cache.resolve(n('www.example.com'), T.A);
+    h.clock.advance(5_100); // remembered no longer: the next question retries
+    const done: string[] = [];
+    const retry = cache.resolve(n('www.example.com'), T.A).then((r) => { done.push('retry'); return r; });
+    const meanwhile = cache.resolve(n('www.example.com'), T.A).then((r) => { done.push('meanwhile'); return r; });
+    const [a, b] = await Promise.all([retry, meanwhile]);
+    expect([a.rcode, b.rcode]).toEqual([RCODE.SERVFAIL, RCODE.SERVFAIL]);
+    expect(done).toEqual(['meanwhile', 'retry']);
+    expect(cache.stats().failureHits).toBe(1);
+  });
+
   it('a failed refresh does not hide data that is still fresh', async () => {
     const { cache, h } = cachedScenario();
     await cache.resolve(n('www.example.com'), T.A);
