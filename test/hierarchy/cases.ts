@@ -107,7 +107,7 @@ const insecureCases: HierarchyCase[] = [
 const bogusCases: HierarchyCase[] = [
   { id: 'bogus-keytrap', qname: 'www.keytrap.example.', qtype: 'A',
     expect: { rcode: 'SERVFAIL', ad: false, status: 'bogus', ede: 6 },
-    note: 'KeyTrap, CVE-2023-50387 (build-lib.sh forge_keytrap_*): 100 DNSKEYs share one key tag and www A carries 150 forged RRSIGs naming it; validation stops at the work limit (daneel: maxSignatureChecks) -> bogus, RFC 4035 §5.3.3' },
+    note: 'KeyTrap, CVE-2023-50387 (build-lib.sh forge_keytrap_*): 100 DNSKEYs share one key tag and www A carries 150 forged RRSIGs naming it; validation stops at the work limit (daneel: MAX_CHECKS_PER_RRSET, within maxSignatureChecks) -> bogus, RFC 4035 §5.3.3' },
   { id: 'bogus-expired', qname: 'www.expired.example.', qtype: 'A',
     expect: { rcode: 'SERVFAIL', ad: false, status: 'bogus', ede: 7 },
     note: 'every signature expired 2023-01-01 (RFC 4035 §5.3.1); Unbound gives 7 on the first query, 6 once the failed key is cached',
