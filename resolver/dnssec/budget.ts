@@ -16,9 +16,19 @@ export interface WorkLimits {
 
 export const DEFAULT_WORK_LIMITS: WorkLimits = { maxSignatureChecks: 256, maxNsec3Hashes: 128 };
 
+/**
+ * SHA-1 rounds of NSEC3 hashing per client request, whatever the hash count (CVE-2023-50868 weighted by cost):
+ * 128 hashes at 150 iterations would be 19,328 rounds (~50 ms of CPU); 4096 rounds is ~10 ms, 27 hashes at 150
+ * iterations (an honest NXDOMAIN needs 3) or the full 128 at up to 31. Zones at 0 iterations (RFC 9276 §3.1)
+ * never come near it.
+ */
+export const MAX_NSEC3_HASH_ROUNDS = 4096;
+
 export class WorkBudget {
   signatureChecks = 0;
   nsec3Hashes = 0;
+  /** SHA-1 rounds those hashes cost (MAX_NSEC3_HASH_ROUNDS). */
+  nsec3Rounds = 0;
 
   constructor(readonly limits: WorkLimits = DEFAULT_WORK_LIMITS) {}
 
@@ -29,10 +39,11 @@ export class WorkBudget {
     return true;
   }
 
-  /** Reserves one NSEC3 hash computation; false when the budget is spent. */
-  takeNsec3Hash(): boolean {
-    if (this.nsec3Hashes >= this.limits.maxNsec3Hashes) return false;
+  /** Reserves one NSEC3 hash computation of `iterations` extra rounds; false when the budget is spent. */
+  takeNsec3Hash(iterations = 0): boolean {
+    if (this.nsec3Hashes >= this.limits.maxNsec3Hashes || this.nsec3Rounds + iterations + 1 > MAX_NSEC3_HASH_ROUNDS) return false;
     this.nsec3Hashes++;
+    this.nsec3Rounds += iterations + 1;
     return true;
   }
 }

@@ -14,7 +14,7 @@ import { compareBytes } from '../wire/canonical.js';
 import { fromBase32Hex } from '../wire/encoding.js';
 import { decodeNsec3, NSEC3_OPT_OUT, type Nsec3 } from '../wire/dnssec-rdata.js';
 import { bogus, EDE, insecure, secure, type Verdict } from './verdict.js';
-import type { WorkBudget } from './budget.js';
+import { MAX_NSEC3_HASH_ROUNDS, type WorkBudget } from './budget.js';
 import { nsec3Hash } from './nsec3-hash.js';
 import type { RrsetGroup } from './rrsets.js';
 
@@ -48,7 +48,7 @@ export class Nsec3Hasher {
   hash(name: Name): Uint8Array | undefined {
     const hit = this.cache.get(name.key);
     if (hit) return hit;
-    if (!this.budget.takeNsec3Hash()) return undefined;
+    if (!this.budget.takeNsec3Hash(this.iterations)) return undefined;
     const h = nsec3Hash(name, this.salt, this.iterations);
     this.cache.set(name.key, h);
     return h;
@@ -220,7 +220,7 @@ export function proveNoDsNsec3(records: readonly Nsec3Record[], hasher: Nsec3Has
 }
 
 function spent(hasher: Nsec3Hasher): Nsec3Proof {
-  return fail('N3BX', `NSEC3 hash budget spent (maxNsec3Hashes = ${hasher.limit})`);
+  return fail('N3BX', `NSEC3 hash budget spent (maxNsec3Hashes = ${hasher.limit}, MAX_NSEC3_HASH_ROUNDS = ${MAX_NSEC3_HASH_ROUNDS})`);
 }
 
 function fail(id: string, reason: string, ede: number = EDE.DNSSEC_BOGUS): Nsec3Proof {
