@@ -226,6 +226,8 @@ export class CacheStore {
   forget(qname: Name, qtype: number): void {
     this.lru.delete(answerKey(qname, qtype));
     this.lru.delete(nxdomainKey(qname));
+    // Nor may the RRset itself answer the question (lookupRrset) once the bad-cache entry has expired.
+    this.lru.delete(rrsetKey(qname, qtype, CLASS_IN));
   }
 
   /** An answer came back: a failure remembered for the question no longer counts towards the backoff. */

@@ -285,6 +285,23 @@ describe('failure cache (RFC 9520 §3.2)', () => {
   });
 });
 
+describe('data that turned bogus', () => {
+  it('is not served again from its RRset once the bad-cache entry has expired', async () => {
+    const { cache, h } = cachedScenario({ badTtlS: 30 });
+    await cache.resolve(n('www.example.com'), T.A);
+    // From now on the zone's servers return www's A altered after signing: its RRSIG no longer verifies.
+    for (const a of [ADDR.example1, ADDR.example2]) {
+      h.net.setTamper(a, (reply) => ({ ...reply, answer: reply.answer.map((rr) => (rr.type === T.A ? { ...rr, rdata: Uint8Array.from([192, 0, 2, 66]) } : rr)) }));
+    }
+    h.clock.advance(3_300_000); // near expiry: served, and the background refresh comes back bogus
+    expect((await cache.resolve(n('www.example.com'), T.A)).verdict.status).toBe('secure');
+    await new Promise((r) => setTimeout(r, 10));
+    h.clock.advance(31_000); // past the bad cache, well within the old RRset's TTL
+    const r = await cache.resolve(n('www.example.com'), T.A);
+    expect([r.rcode, r.verdict.status]).toEqual([RCODE.SERVFAIL, 'bogus']);
+  });
+});
+
 describe('serve-stale (RFC 8767)', () => {
   it('off by default: an expired name whose servers fail is SERVFAIL', async () => {
     const { cache, h } = cachedScenario();
