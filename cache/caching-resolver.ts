@@ -1,7 +1,9 @@
 /**
  * The client-facing cache: a Resolver wrapping any Resolver (the iterative one, a forwarding one). Order of a
- * lookup: bad cache (RFC 4035 §4.7) → cached answer (fresh) → NSEC synthesis (RFC 8198) → the inner resolver,
- * with identical questions in flight joined → on failure, stale data within the window (RFC 8767).
+ * lookup: what the cache holds (fromCache: bad cache, fresh answer, failure cache, RRsets, NSEC synthesis) →
+ * a cached wildcard (RFC 8198 §5.3) → the inner resolver, with identical questions in flight joined (or, for a
+ * question that failed last time, the last failure while it is retried) → on failure, stale data within the
+ * window (RFC 8767).
  * Answers served near their expiry are refreshed in the background (prefetch); keep-warm names are refreshed
  * with nobody asking (keep-warm.ts). Checking Disabled queries (RFC 4035 §3.2.2) may read validated data but
  * never write: their results were not validated.
@@ -77,27 +79,8 @@ export class CachingResolver implements Resolver {
       return this.inner.resolve(name, type, opts);
     }
     if (type === T.TLSA) this.keepWarm.noteQuery(name);
-    const bad = this.store.bad(name, type, now);
-    if (bad?.verdict.status === 'bogus') { this.counters.hits++; this.counters.badHits++; return bad; }
-    const hit = this.store.lookup(name, type, now);
-    if (hit) {
-      this.counters.hits++;
-      this.onServed(hit.entry);
-      return hit.result;
-    }
-    if (bad) {
-      // A remembered resolution failure (RFC 9520 §3.2), after fresh data (a failed refresh does not hide it)
-      // and with stale data standing in for it when serve-stale is on (RFC 8767 §4).
-      const stale = this.opts.serveStale ? this.store.lookup(name, type, now, this.opts.staleWindowS * 1000) : undefined;
-      if (stale?.stale) { this.counters.staleAnswers++; return stale.result; }
-      this.counters.hits++;
-      this.counters.failureHits++;
-      return bad;
-    }
-    const held = this.store.lookupRrset(name, type, now);
-    if (held) { this.counters.hits++; return held; }
-    const synthesised = synthesise(this.store, name, type, now);
-    if (synthesised) { this.counters.hits++; this.counters.aggressiveHits++; return synthesised; }
+    const cached = this.fromCache(name, type, now);
+    if (cached) return cached;
     const fromWildcard = depth < MAX_SYNTHESISED_LINKS ? synthesiseWildcard(this.store, name, type, now) : undefined;
     if (fromWildcard) {
       this.counters.hits++;
@@ -122,6 +105,35 @@ export class CachingResolver implements Resolver {
     // negative TTLs): hand out the same from the first answer on.
     const stored = failed(result) ? undefined : this.store.lookup(name, type, this.clock.now());
     return stored && !stored.stale ? stored.result : result;
+  }
+
+  /**
+   * What the cache answers without asking anyone, in this order: a remembered bogus verdict (RFC 4035 §4.7),
+   * a fresh answer, a remembered resolution failure (RFC 9520 §3.2; stale data first when serve-stale is on),
+   * a validated RRset of another answer, an NXDOMAIN/NODATA synthesised from cached NSEC/NSEC3 (RFC 8198).
+   */
+  private fromCache(name: Name, type: number, now: number): ResolveResult | undefined {
+    const bad = this.store.bad(name, type, now);
+    if (bad?.verdict.status === 'bogus') { this.counters.hits++; this.counters.badHits++; return bad; }
+    const hit = this.store.lookup(name, type, now);
+    if (hit) {
+      this.counters.hits++;
+      this.onServed(hit.entry);
+      return hit.result;
+    }
+    if (bad) {
+      // After fresh data (a failed refresh does not hide it), with stale data standing in when allowed (RFC 8767 §4).
+      const stale = this.opts.serveStale ? this.store.lookup(name, type, now, this.opts.staleWindowS * 1000) : undefined;
+      if (stale?.stale) { this.counters.staleAnswers++; return stale.result; }
+      this.counters.hits++;
+      this.counters.failureHits++;
+      return bad;
+    }
+    const held = this.store.lookupRrset(name, type, now);
+    if (held) { this.counters.hits++; return held; }
+    const synthesised = synthesise(this.store, name, type, now);
+    if (synthesised) { this.counters.hits++; this.counters.aggressiveHits++; return synthesised; }
+    return undefined;
   }
 
   resolveTLSA(host: Name | string, port: number, proto = 'tcp', opts: ResolveOptions = {}): Promise<ResolveResult> {

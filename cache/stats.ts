@@ -6,7 +6,7 @@ export interface CacheStats {
   misses: number;
   /** Of the hits, answers served by the wire fast path (stored response bytes). */
   wireHits: number;
-  /** Of the hits, NXDOMAIN/NODATA synthesised from cached NSEC (RFC 8198). */
+  /** Of the hits, NXDOMAIN/NODATA synthesised from cached NSEC/NSEC3, and answers from cached wildcards (RFC 8198). */
   aggressiveHits: number;
   /** Of the hits, bogus verdicts served from the bad cache (RFC 4035 §4.7). */
   badHits: number;

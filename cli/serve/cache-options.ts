@@ -34,10 +34,10 @@ export function cacheOptionsFrom(o: Pick<DaneelOptions, 'cache' | 'keepWarm'>): 
 
 /** The cache's counters (cache/stats.ts), read at each /metrics scrape. */
 const CACHE_METRICS: ReadonlyArray<{ name: string; help: string; kind: 'counter' | 'gauge'; read: (s: CacheStatsSnapshot) => number }> = [
-  { name: 'daneel_cache_hits_total', help: 'questions answered from the cache (fast path, negative, NSEC synthesis and bad cache included)', kind: 'counter', read: (s) => s.hits },
+  { name: 'daneel_cache_hits_total', help: 'questions answered from the cache (fast path, negative, NSEC synthesis, bad and failure cache included)', kind: 'counter', read: (s) => s.hits },
   { name: 'daneel_cache_misses_total', help: 'questions sent to the resolver behind the cache', kind: 'counter', read: (s) => s.misses },
   { name: 'daneel_cache_wire_hits_total', help: 'answers served from stored response bytes (fast path)', kind: 'counter', read: (s) => s.wireHits },
-  { name: 'daneel_cache_synthesised_total', help: 'NXDOMAIN/NODATA synthesised from cached NSEC/NSEC3 (RFC 8198)', kind: 'counter', read: (s) => s.aggressiveHits },
+  { name: 'daneel_cache_synthesised_total', help: 'NXDOMAIN/NODATA synthesised from cached NSEC/NSEC3 and answers from cached wildcards (RFC 8198)', kind: 'counter', read: (s) => s.aggressiveHits },
   { name: 'daneel_cache_bad_hits_total', help: 'bogus verdicts served from the bad cache (RFC 4035 4.7)', kind: 'counter', read: (s) => s.badHits },
   { name: 'daneel_cache_failure_hits_total', help: 'resolution failures served from the failure cache (RFC 9520 3.2)', kind: 'counter', read: (s) => s.failureHits },
   { name: 'daneel_cache_prefetches_total', help: 'background refreshes of answers served near expiry', kind: 'counter', read: (s) => s.prefetches },
