@@ -20,7 +20,7 @@ describe('configuration file', () => {
     expect(o.listen).toEqual([{ address: '127.0.0.1', port: 5300 }, { address: '::1', port: 5300 }]);
     expect(o.rootHints).toBe(fixture('dead-root.hints'));
     expect(o.trustAnchors).toEqual([fixture('root.ds')]);
-    expect(o).toMatchObject({ qnameMinimisation: true, doIp6: false, qnameCaseRandomisation: true });
+    expect(o).toMatchObject({ qnameMinimisation: true, doIp6: false, doIp4: true, hardenGlue: true, qnameCaseRandomisation: true });
     expect(o.accessControl).toHaveLength(3);
     expect(o.rateLimit).toEqual({ qps: 50, burst: 100, exemptLoopback: true });
     expect(o.log).toEqual({ level: 'warn', queryLog: true });
