@@ -5,7 +5,8 @@
  *   1. unloaded: dnsperf asks `_443._tcp.www.iot.example. TLSA` at BENIGN_QPS for BENIGN_S seconds;
  *   2. loaded: the same, while four hostile streams run at HOSTILE_QPS in all (dnsperf, one per kind):
  *      KeyTrap (www.keytrap.example. A: 100 colliding keys × 150 RRSIGs), NS fan-out (fan.example.: 12 glueless
- *      NS names that do not exist), a zone that never answers (x.dead.example.: its only server is silent), and
+ *      NS names that do not exist), a zone that never answers (SILENT_NAMES different names under dead.example.,
+ *      a random-subdomain flood: its only server is silent), and
  *      client-sent decompression bombs (64 KB UDP... truncated to what UDP carries: see below).
  * It prints the average benign latency unloaded and loaded, their ratio (target ≤ 1.2), and each hostile kind's
  * average and maximum latency (target ≤ 50 ms, except the silent zone, which is bounded by the request wall
@@ -32,8 +33,10 @@ const BENIGN = '_443._tcp.www.iot.example. TLSA';
 const HOSTILE: Record<string, string> = {
   keytrap: 'www.keytrap.example. A',
   fanout: 'www.fan.example. A',
-  silent: 'x.dead.example. A',
+  silent: '<random>.dead.example. A',
 };
+/** The silent zone is asked for this many different names (a random-subdomain flood: no answer can be reused). */
+const SILENT_NAMES = 2000;
 /** Bombs are sent by a small UDP sender (dnsperf cannot send raw bytes); this share of HOSTILE_QPS. */
 const BOMB_SHARE = 0.25;
 
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
   const files: Record<string, string> = { benign: join(WORKDIR, 'benign.txt') };
   writeFileSync(files.benign!, `${BENIGN}\n`);
   for (const [k, q] of Object.entries(HOSTILE)) { files[k] = join(WORKDIR, `${k}.txt`); writeFileSync(files[k]!, `${q}\n`); }
+  writeFileSync(files.silent!, Array.from({ length: SILENT_NAMES }, (_, i) => `r${i}-${Math.random().toString(36).slice(2, 8)}.dead.example. A`).join('\n') + '\n');
   let daneel: ChildProcess | undefined;
   try {
     daneel = await startDaneel();

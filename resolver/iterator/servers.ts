@@ -15,6 +15,12 @@ import { isIpv6 } from './address-guard.js';
 export const TIMEOUTS_BEFORE_BLOCK = 3;
 /** How long an unresponsive address is skipped (Unbound infra-host-ttl 900 s; shorter so a restarted server comes back). */
 export const BLOCK_MS = 120_000;
+/**
+ * While an address is blocked, one query at a time is sent to it, at most one per PROBE_INTERVAL_MS (a probe, as
+ * Unbound's infra cache does): the other requests that have no other server give up at once instead of each
+ * waiting out its timeout, so names under a dead zone (a random-subdomain flood) cannot hold every request slot.
+ */
+export const PROBE_INTERVAL_MS = 1_000;
 /** How long a server stays marked lame for a zone (Unbound infra-lame-ttl 900 s). */
 export const LAME_MS = 900_000;
 /** Floor for a learned timeout: a loopback RTT of 0.1 ms must not make a busy server "time out" after 1 ms. */
@@ -28,6 +34,8 @@ interface AddressState {
   rto: number;
   timeouts: number;
   blockedUntil: number;
+  /** While blocked: no probe before this time (the last probe's timeout, at least PROBE_INTERVAL_MS after it). */
+  nextProbe: number;
 }
 
 export interface TimeoutLimits {
@@ -70,7 +78,7 @@ export class ServerHealth {
   recordReply(address: string, rttMs: number): void {
     const s = this.byAddress.get(address);
     if (!s) {
-      this.byAddress.set(address, { srtt: rttMs, rttvar: rttMs / 2, rto: rttMs * 3, timeouts: 0, blockedUntil: 0 });
+      this.byAddress.set(address, { srtt: rttMs, rttvar: rttMs / 2, rto: rttMs * 3, timeouts: 0, blockedUntil: 0, nextProbe: 0 });
       return;
     }
     s.rttvar = 0.75 * s.rttvar + 0.25 * Math.abs(s.srtt - rttMs);
@@ -82,7 +90,7 @@ export class ServerHealth {
 
   /** Records a timeout: the RTO doubles (up to the max); after a few in a row the address is skipped for BLOCK_MS. */
   recordTimeout(address: string, nowMs: number): void {
-    const s = this.byAddress.get(address) ?? { srtt: UNKNOWN_RTT_MS, rttvar: 0, rto: this.limits.initialTimeoutMs, timeouts: 0, blockedUntil: 0 };
+    const s = this.byAddress.get(address) ?? { srtt: UNKNOWN_RTT_MS, rttvar: 0, rto: this.limits.initialTimeoutMs, timeouts: 0, blockedUntil: 0, nextProbe: 0 };
     s.rto = Math.min(this.limits.maxTimeoutMs, Math.max(s.rto, this.timeoutFor(address)) * 2);
     s.srtt = Math.max(s.srtt, s.rto);
     s.timeouts++;
@@ -109,6 +117,18 @@ export class ServerHealth {
     return s !== undefined && s.blockedUntil > nowMs;
   }
 
+  /** False while a blocked address has a probe in flight or had one less than PROBE_INTERVAL_MS ago. */
+  probeDue(address: string, nowMs: number): boolean {
+    const s = this.byAddress.get(address);
+    return s === undefined || s.blockedUntil <= nowMs || nowMs >= s.nextProbe;
+  }
+
+  /** A query is going to `address`: if it is blocked, that query is its probe until it times out. */
+  noteProbe(address: string, nowMs: number): void {
+    const s = this.byAddress.get(address);
+    if (s && s.blockedUntil > nowMs) s.nextProbe = nowMs + Math.max(PROBE_INTERVAL_MS, this.timeoutFor(address));
+  }
+
   /** Expected RTT used for ranking: smoothed RTT, or UNKNOWN_RTT_MS for a new address. */
   rank(address: string): number {
     return this.byAddress.get(address)?.srtt ?? UNKNOWN_RTT_MS;
@@ -126,17 +146,19 @@ export interface SelectOptions {
 }
 
 /**
- * Picks the best untried address: IPv6 only with doIp6, IPv4 only with doIp4; lame-for-this-zone and unresponsive addresses are skipped
- * while any other is left, then tried last rather than never (a whole zone may have been down for a minute).
+ * Picks the best untried address: IPv6 only with doIp6, IPv4 only with doIp4; addresses lame for this zone are
+ * skipped; unresponsive (blocked) ones only when nothing else is left, and then as the one probe of their
+ * interval (PROBE_INTERVAL_MS; choosing it reserves the probe): a whole zone may have been down for a minute.
  * Among the rest, the lowest expected RTT wins; ties keep the given order.
  */
 export function chooseAddress(addresses: readonly string[], health: ServerHealth, opts: SelectOptions): string | undefined {
   const usable = addresses.filter((a) => !opts.tried.has(a) && (isIpv6(a) ? opts.doIp6 : opts.doIp4 !== false));
   if (usable.length === 0) return undefined;
   const good = usable.filter((a) => !health.isLame(a, opts.zoneKey, opts.nowMs) && !health.isBlocked(a, opts.nowMs));
-  const pool = good.length > 0 ? good : usable.filter((a) => !health.isLame(a, opts.zoneKey, opts.nowMs));
+  const pool = good.length > 0 ? good : usable.filter((a) => !health.isLame(a, opts.zoneKey, opts.nowMs) && health.probeDue(a, opts.nowMs));
   if (pool.length === 0) return undefined;
   let best = pool[0]!;
   for (const a of pool) if (health.rank(a) < health.rank(best)) best = a;
+  if (good.length === 0) health.noteProbe(best, opts.nowMs);
   return best;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, fallBack, MAX_MINIMISE_COUNT, nextQuestion, skipKnown, startMinimising, usingNsProbes } from '../../resolver/iterator/qname-min.js';
-import { chooseAddress, DEFAULT_HEALTH_SIZES, LAME_MS, ServerHealth, TIMEOUTS_BEFORE_BLOCK, UNKNOWN_RTT_MS } from '../../resolver/iterator/servers.js';
+import { chooseAddress, DEFAULT_HEALTH_SIZES, LAME_MS, PROBE_INTERVAL_MS, ServerHealth, TIMEOUTS_BEFORE_BLOCK, UNKNOWN_RTT_MS } from '../../resolver/iterator/servers.js';
 import { isAllowedTarget } from '../../resolver/iterator/address-guard.js';
 import { checkReferral, readReferral } from '../../resolver/iterator/referral.js';
 import { weakest } from '../../resolver/iterator/zone-state.js';
@@ -98,6 +98,21 @@ describe('server selection', () => {
     const v6only = { ...opts(), doIp6: true, doIp4: false };
     expect(chooseAddress(['192.0.2.1', '2001:db8::1'], h, v6only)).toBe('2001:db8::1');
     expect(chooseAddress(['192.0.2.1'], h, v6only)).toBeUndefined();
+  });
+
+  it('sends a blocked address one probe at a time; in between, the requests that have nothing else give up', () => {
+    const h = new ServerHealth(limits);
+    for (let i = 0; i < TIMEOUTS_BEFORE_BLOCK; i++) h.recordTimeout('192.0.2.9', 0);
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: 1000 })).toBe('192.0.2.9'); // the probe
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: 1500 })).toBeUndefined();
+    expect(chooseAddress(['192.0.2.9', '192.0.2.10'], h, { ...opts(), nowMs: 1500 })).toBe('192.0.2.10');
+    // The next probe once the first one's timeout has run out (and at least PROBE_INTERVAL_MS later).
+    const next = 1000 + Math.max(PROBE_INTERVAL_MS, h.timeoutFor('192.0.2.9'));
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: next - 1 })).toBeUndefined();
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: next })).toBe('192.0.2.9');
+    h.recordReply('192.0.2.9', 20); // the probe answered: no longer blocked, no longer rationed
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: next + 1 })).toBe('192.0.2.9');
+    expect(chooseAddress(['192.0.2.9'], h, { ...opts(), nowMs: next + 1 })).toBe('192.0.2.9');
   });
 
   it('skips a server marked lame for the zone only', () => {
