@@ -25,6 +25,7 @@ import {
 import { negativeTtl, remainingTtl, secondsToSigExpiry, sigOriginalTtl, storedTtl, withTtl } from './ttl.js';
 import { FAILURE_CACHE_TTL_S, MAX_FAILURE_CACHE_TTL_S, MAX_NEGATIVE_TTL_S, STALE_ANSWER_TTL_S, type CacheOptions } from './options.js';
 import { NsecIndex } from './nsec-index.js';
+import { signerOf } from '../resolver/iterator/records.js';
 import type { CacheStats } from './stats.js';
 
 /** A cache hit: the result to hand out and the answer entry it came from. */
@@ -248,18 +249,6 @@ function staleResult(result: ResolveResult): ResolveResult {
 /** The records with one Name object for the owner: decoded messages give each record its own (memory). */
 function sharingName(rrs: RR[], name: Name): RR[] {
   return rrs.map((rr) => (rr.name === name ? rr : { ...rr, name }));
-}
-
-/** The Signer's Name of the first decodable RRSIG. */
-function signerOf(sigs: readonly RR[]): Name | undefined {
-  for (const sig of sigs) {
-    try {
-      return decodeRrsig(sig.rdata).signerName;
-    } catch {
-      // a malformed RRSIG cannot have verified; try the next
-    }
-  }
-  return undefined;
 }
 
 /** The RRSIG Labels of a wildcard-expanded RRset (all its RRSIGs agree and count fewer labels), else undefined. */

@@ -5,8 +5,7 @@
  */
 import type { Name } from '../wire/name.js';
 import { T, type Message, type RR } from '../wire/types.js';
-import { decodeRrsig } from '../wire/dnssec-rdata.js';
-import { coveredType } from '../iterator/records.js';
+import { coveredType, signerOf } from '../iterator/records.js';
 
 /** Denial and SOA records sit in the authority section of negative answers. */
 const NEGATIVE_TYPES = new Set<number>([T.SOA, T.NSEC, T.NSEC3]);
@@ -30,13 +29,3 @@ function aboutQname(rr: RR, qname: Name): boolean {
   return rr.name.equals(qname) || (coveredType(rr) === T.DNAME && qname.isStrictSubdomainOf(rr.name));
 }
 
-function signerOf(rrsigs: readonly RR[]): Name | undefined {
-  for (const rr of rrsigs) {
-    try {
-      return decodeRrsig(rr.rdata).signerName;
-    } catch {
-      // A malformed RRSIG names no signer; the walk then goes down to the name itself.
-    }
-  }
-  return undefined;
-}

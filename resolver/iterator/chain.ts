@@ -5,8 +5,7 @@
  */
 import type { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
-import { rdataName, substituteSuffix } from './records.js';
-import { decodeRrsig } from '../wire/dnssec-rdata.js';
+import { rdataName, signerOf, substituteSuffix } from './records.js';
 
 export interface ChainLink {
   /** The name this link starts from. */
@@ -82,16 +81,9 @@ export function childCuts(answer: readonly RR[], authority: readonly RR[], zone:
   for (const rr of authority) if (rr.type === T.NS) add(rr.name);
   for (const rr of answer) {
     if (rr.type !== T.RRSIG) continue;
-    const signer = rrsigSigner(rr);
+    const signer = signerOf([rr]);
     if (signer) add(signer);
   }
   return out;
 }
 
-function rrsigSigner(rr: RR): Name | undefined {
-  try {
-    return decodeRrsig(rr.rdata).signerName;
-  } catch {
-    return undefined; // a malformed RRSIG is the validator's to report
-  }
-}

@@ -2,6 +2,7 @@
 import { Name } from '../wire/name.js';
 import { T, type RR } from '../wire/types.js';
 import { decodeTargetName } from '../wire/rdata.js';
+import { decodeRrsig } from '../wire/dnssec-rdata.js';
 
 /** The domain name in NS, CNAME and DNAME RDATA (uncompressed in a decoded message). */
 export function rdataName(rr: RR): Name {
@@ -19,6 +20,21 @@ export function isOfType(rr: RR, type: number): boolean {
 }
 
 export { addressOf } from '../wire/rdata.js';
+
+/**
+ * The Signer's Name (RFC 4034 §3.1.7) of the first of `rrsigs` that decodes. Only a name: whether the signature
+ * verifies is the validator's to say (a malformed RRSIG names no signer and is reported there).
+ */
+export function signerOf(rrsigs: readonly RR[]): Name | undefined {
+  for (const rr of rrsigs) {
+    try {
+      return decodeRrsig(rr.rdata).signerName;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
 
 /** Replaces the `owner` suffix of `name` with `target` (DNAME substitution, RFC 6672 §2.2); undefined when too long. */
 export function substituteSuffix(name: Name, owner: Name, target: Name): Name | undefined {
