@@ -15,13 +15,12 @@ import type { Name } from '../resolver/wire/name.js';
 import { CLASS_IN, RCODE, T } from '../resolver/wire/types.js';
 import type { RR } from '../resolver/wire/types.js';
 import { proveNodataNsec, proveNxdomainNsec, proveWildcardNsec, toNsecRecord } from '../resolver/dnssec/nsec.js';
-import { Nsec3Hasher, proveNodataNsec3, proveNxdomainNsec3, proveWildcardNsec3, toNsec3Record, type Nsec3Record } from '../resolver/dnssec/nsec3.js';
+import { byParameters, Nsec3Hasher, proveNodataNsec3, proveNxdomainNsec3, proveWildcardNsec3, toNsec3Record, type Nsec3Record } from '../resolver/dnssec/nsec3.js';
 import { NSEC3_HASH_SHA1 } from '../resolver/dnssec/nsec3-hash.js';
 import { NSEC3_OPT_OUT } from '../resolver/wire/dnssec-rdata.js';
 import { WorkBudget } from '../resolver/dnssec/budget.js';
 import { secure, type Verdict } from '../resolver/dnssec/verdict.js';
 import { flatten, type RrsetGroup } from '../resolver/dnssec/rrsets.js';
-import { toHex } from '../resolver/wire/encoding.js';
 import { DEFAULT_POLICY } from '../resolver/dnssec/policy.js';
 import { rrsetKey, type RrsetEntry } from './entries.js';
 import { negativeTtl, remainingTtl, withTtl } from './ttl.js';
@@ -81,26 +80,22 @@ function nsecProof(groups: RrsetGroup[], qname: Name, qtype: number, zone: Name)
   return undefined;
 }
 
-/** Usable NSEC3 records by parameter set (iterations/salt): one hasher serves each. */
-function nsec3ByParams(groups: RrsetGroup[], zone: Name): Map<string, Nsec3Record[]> {
-  const byParams = new Map<string, Nsec3Record[]>();
+/** Cached NSEC3 records a synthesis may use, by parameter set (one hasher serves each). */
+function nsec3Sets(groups: RrsetGroup[], zone: Name): Nsec3Record[][] {
+  const usable: Nsec3Record[] = [];
   for (const g of groups) {
     if (g.type !== T.NSEC3) continue;
     const rec = toNsec3Record(g, zone);
     // RFC 5155 §8.1-8.2: known hash, no unknown flags; RFC 9276 §3.2: the validator's iteration cap.
     if (!rec || rec.rdata.hashAlgorithm !== NSEC3_HASH_SHA1 || (rec.rdata.flags & ~NSEC3_OPT_OUT) !== 0) continue;
-    if (rec.rdata.iterations > MAX_SYNTHESIS_NSEC3_ITERATIONS) continue;
-    const params = `${rec.rdata.iterations}/${toHex(rec.rdata.salt)}`;
-    const list = byParams.get(params);
-    if (list) list.push(rec); else byParams.set(params, [rec]);
+    if (rec.rdata.iterations <= MAX_SYNTHESIS_NSEC3_ITERATIONS) usable.push(rec);
   }
-  return byParams;
+  return byParameters(usable);
 }
 
 function nsec3Proof(groups: RrsetGroup[], qname: Name, qtype: number, zone: Name): Proof | undefined {
-  const byParams = nsec3ByParams(groups, zone);
   const budget = new WorkBudget();
-  for (const records of byParams.values()) {
+  for (const records of nsec3Sets(groups, zone)) {
     // One budget per synthesis: the same NSEC3 hash cap as a validation (CVE-2023-50868).
     const hasher = new Nsec3Hasher(records[0]!.rdata.salt, records[0]!.rdata.iterations, budget);
     const nx = proveNxdomainNsec3(records, hasher, qname, zone);
@@ -162,7 +157,7 @@ function wildcardProof(groups: RrsetGroup[], qname: Name, ce: Name, zone: Name):
     if (p.verdict.status === 'secure') return { rcode: RCODE.NOERROR, verdict: p.verdict, used: p.used };
   }
   const budget = new WorkBudget();
-  for (const records of nsec3ByParams(groups, zone).values()) {
+  for (const records of nsec3Sets(groups, zone)) {
     const hasher = new Nsec3Hasher(records[0]!.rdata.salt, records[0]!.rdata.iterations, budget);
     const p = proveWildcardNsec3(records, hasher, qname, ce, zone);
     if (p.verdict.status === 'secure') return { rcode: RCODE.NOERROR, verdict: p.verdict, used: p.used };

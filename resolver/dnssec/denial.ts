@@ -12,11 +12,10 @@ import { bogus, EDE, insecure, type Verdict } from './verdict.js';
 import { type RrsetGroup, type VerifyContext, verifyGroup } from './rrsets.js';
 import { proveNoDsNsec, proveNodataNsec, proveNxdomainNsec, proveWildcardNsec, toNsecRecord, type NsecRecord } from './nsec.js';
 import {
-  Nsec3Hasher, proveNoDsNsec3, proveNodataNsec3, proveNxdomainNsec3, proveWildcardNsec3, toNsec3Record, type Nsec3Record,
+  byParameters, Nsec3Hasher, proveNoDsNsec3, proveNodataNsec3, proveNxdomainNsec3, proveWildcardNsec3, toNsec3Record, type Nsec3Record,
 } from './nsec3.js';
 import { NSEC3_HASH_SHA1 } from './nsec3-hash.js';
 import { NSEC3_OPT_OUT } from '../wire/dnssec-rdata.js';
-import { toHex } from '../wire/encoding.js';
 
 /** The verified, usable denial records of one zone found in a response. */
 export interface DenialSet {
@@ -52,7 +51,7 @@ export interface DenialProof {
  */
 export function collectDenial(ctx: VerifyContext, groups: readonly RrsetGroup[]): DenialSet {
   const set: DenialSet = { zone: ctx.zone, nsecs: [], nsec3Sets: [], unknownHash: false, failures: [], ttl: Infinity };
-  const byParams = new Map<string, Nsec3Record[]>();
+  const usable: Nsec3Record[] = [];
   for (const g of groups) {
     if ((g.type !== T.NSEC && g.type !== T.NSEC3) || !g.name.isSubdomainOf(ctx.zone)) continue;
     const nsec = g.type === T.NSEC ? toNsecRecord(g, ctx.zone) : undefined;
@@ -66,26 +65,25 @@ export function collectDenial(ctx: VerifyContext, groups: readonly RrsetGroup[])
     }
     set.ttl = Math.min(set.ttl, v.ttl ?? Infinity);
     if (nsec) set.nsecs.push(nsec);
-    if (nsec3) addNsec3(set, byParams, nsec3, ctx.policy.maxNsec3Iterations);
+    if (nsec3 && usableNsec3(set, nsec3, ctx.policy.maxNsec3Iterations)) usable.push(nsec3);
   }
-  for (const records of byParams.values()) {
+  for (const records of byParameters(usable)) {
     const first = records[0]!.rdata;
     set.nsec3Sets.push({ records, hasher: new Nsec3Hasher(first.salt, first.iterations, ctx.budget) });
   }
   return set;
 }
 
-function addNsec3(set: DenialSet, byParams: Map<string, Nsec3Record[]>, rec: Nsec3Record, maxIterations: number): void {
+/** Whether a verified NSEC3 record can serve a proof; notes on `set` why not when it cannot. */
+function usableNsec3(set: DenialSet, rec: Nsec3Record, maxIterations: number): boolean {
   // RFC 5155 §8.1: "Validators MUST ignore NSEC3 RRs with unknown hash types."
-  if (rec.rdata.hashAlgorithm !== NSEC3_HASH_SHA1) { set.unknownHash = true; return; }
+  if (rec.rdata.hashAlgorithm !== NSEC3_HASH_SHA1) { set.unknownHash = true; return false; }
   // RFC 9276 §3.2: above the cap the response is treated as insecure; never hash at that cost.
   if (rec.rdata.iterations > maxIterations) {
     set.iterationsAboveCap = Math.max(set.iterationsAboveCap ?? 0, rec.rdata.iterations);
-    return;
+    return false;
   }
-  const key = `${rec.rdata.iterations}/${toHex(rec.rdata.salt)}`;
-  const list = byParams.get(key);
-  if (list) list.push(rec); else byParams.set(key, [rec]);
+  return true;
 }
 
 /** Runs the proof for `goal`, NSEC first, then each NSEC3 parameter set; the first secure or insecure outcome wins. */

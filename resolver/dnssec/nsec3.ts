@@ -11,7 +11,7 @@
 import type { Name } from '../wire/name.js';
 import { T } from '../wire/types.js';
 import { compareBytes } from '../wire/canonical.js';
-import { fromBase32Hex } from '../wire/encoding.js';
+import { fromBase32Hex, toHex } from '../wire/encoding.js';
 import { decodeNsec3, NSEC3_OPT_OUT, type Nsec3 } from '../wire/dnssec-rdata.js';
 import { bogus, EDE, insecure, secure, type Verdict } from './verdict.js';
 import { MAX_NSEC3_HASH_ROUNDS, type WorkBudget } from './budget.js';
@@ -37,6 +37,20 @@ export function toNsec3Record(group: RrsetGroup, zone: Name): Nsec3Record | unde
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Records grouped by parameter set (iterations and salt, RFC 5155 §3.1.3-4): a proof uses one set's records, and
+ * one Nsec3Hasher (see below) serves each set.
+ */
+export function byParameters(records: Iterable<Nsec3Record>): Nsec3Record[][] {
+  const groups = new Map<string, Nsec3Record[]>();
+  for (const rec of records) {
+    const key = `${rec.rdata.iterations}/${toHex(rec.rdata.salt)}`;
+    const list = groups.get(key);
+    if (list) list.push(rec); else groups.set(key, [rec]);
+  }
+  return [...groups.values()];
 }
 
 /** Hashing with a per-proof cache (one budget unit per distinct name) over one parameter set. */
